@@ -1,0 +1,182 @@
+//! The client's error type: every way a call can fail, with enough to act on and no secrets.
+
+use std::fmt;
+
+/// A `Result` whose error is [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong when calling the service.
+///
+/// Messages name the operation and what was wrong; they never contain the token or a password
+/// (the runtime redacts them from any excerpt of the server's answer).
+#[non_exhaustive]
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The endpoint URL could not be used.
+    #[error("invalid endpoint url {url:?}: {reason}")]
+    InvalidUrl {
+        /// The URL as given.
+        url: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// The HTTP client could not be built (e.g. an unreadable CA certificate).
+    #[error("cannot set up the HTTP client: {0}")]
+    Config(String),
+    /// A call was made with the wrong number of arguments for its operation.
+    #[error("{operation}: expected {expected} arguments, got {got}")]
+    Arity {
+        /// The operation's wire name.
+        operation: &'static str,
+        /// The number of parts in the WSDL.
+        expected: usize,
+        /// The number given.
+        got: usize,
+    },
+    /// A parameter holds a character that XML 1.0 cannot carry (most control characters).
+    #[error("{operation}: parameter `{param}` holds U+{code:04X} at character {position}, which XML 1.0 cannot carry", code = u32::from(*.character))]
+    InvalidCharacter {
+        /// The operation's wire name.
+        operation: &'static str,
+        /// The part's wire name.
+        param: &'static str,
+        /// The offending character.
+        character: char,
+        /// Its position (in characters) within the value.
+        position: usize,
+    },
+    /// A parameter's text does not parse as its XSD type (command line and dynamic calls).
+    #[error("{operation}: parameter `{param}` must be {expected}, got {value:?}")]
+    InvalidValue {
+        /// The operation's wire name.
+        operation: &'static str,
+        /// The part's wire name.
+        param: &'static str,
+        /// What the type wants, in words.
+        expected: &'static str,
+        /// The text given.
+        value: String,
+    },
+    /// The request could not be sent or the answer could not be read (connection refused,
+    /// reset, TLS failure, DNS). For an action, the service may or may not have acted.
+    #[error("{operation}: request to {endpoint} failed")]
+    Transport {
+        /// The operation's wire name.
+        operation: &'static str,
+        /// The endpoint, without credentials.
+        endpoint: String,
+        /// The underlying error.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The call did not finish in time.
+    #[error("{operation}: no complete answer from {endpoint} within the time limit")]
+    Timeout {
+        /// The operation's wire name.
+        operation: &'static str,
+        /// The endpoint, without credentials.
+        endpoint: String,
+        /// The underlying error.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The server answered with an HTTP error status and no SOAP fault.
+    #[error("{operation}: HTTP {status} from the server{}", excerpt_suffix(.excerpt))]
+    Http {
+        /// The operation's wire name.
+        operation: &'static str,
+        /// The HTTP status code.
+        status: u16,
+        /// The `Content-Type` of the answer, if any.
+        content_type: Option<String>,
+        /// A short, whitespace-collapsed excerpt of the body (tags stripped from HTML); empty for an empty body.
+        excerpt: String,
+    },
+    /// The service answered with a SOAP Fault (whatever the HTTP status).
+    #[error("{operation}: SOAP fault {}: {}", .fault.code, .fault.string)]
+    Fault {
+        /// The operation's wire name.
+        operation: &'static str,
+        /// The HTTP status the fault came with (500 usually, 200 on some servers).
+        status: u16,
+        /// The fault's content.
+        fault: Fault,
+    },
+    /// The answer is not a SOAP response we can read: bad XML, bad charset, missing parts.
+    #[error("{operation}: unreadable SOAP response: {message}")]
+    Malformed {
+        /// The operation's wire name.
+        operation: &'static str,
+        /// What was wrong.
+        message: String,
+        /// A short excerpt of the body around the problem.
+        excerpt: String,
+    },
+    /// The `return` string is not the JSON document the service always sends.
+    #[error("{operation}: the answer is not valid JSON: {message}")]
+    Json {
+        /// The operation's wire name.
+        operation: &'static str,
+        /// What the JSON parser said.
+        message: String,
+        /// The whole `return` text as received.
+        raw: String,
+    },
+}
+
+fn excerpt_suffix(excerpt: &str) -> String {
+    if excerpt.is_empty() {
+        " (empty body)".to_owned()
+    } else {
+        format!(": {excerpt}")
+    }
+}
+
+impl Error {
+    /// The wire name of the operation that failed, when the error belongs to a call.
+    pub fn operation(&self) -> Option<&'static str> {
+        match self {
+            Error::InvalidUrl { .. } | Error::Config(_) => None,
+            Error::Arity { operation, .. }
+            | Error::InvalidCharacter { operation, .. }
+            | Error::InvalidValue { operation, .. }
+            | Error::Transport { operation, .. }
+            | Error::Timeout { operation, .. }
+            | Error::Http { operation, .. }
+            | Error::Fault { operation, .. }
+            | Error::Malformed { operation, .. }
+            | Error::Json { operation, .. } => Some(operation),
+        }
+    }
+
+    /// The SOAP fault, if the service answered with one.
+    pub fn fault(&self) -> Option<&Fault> {
+        match self {
+            Error::Fault { fault, .. } => Some(fault),
+            _ => None,
+        }
+    }
+}
+
+/// A SOAP 1.1 or 1.2 Fault.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Fault {
+    /// `faultcode` (1.1) or `Code/Value` (1.2), as written (e.g. `SOAP-ENV:Server`).
+    pub code: String,
+    /// `faultstring` (1.1) or `Reason/Text` (1.2).
+    pub string: String,
+    /// `faultactor` (1.1) or `Role` (1.2), if present.
+    pub actor: Option<String>,
+    /// The text content of `detail` / `Detail`, if present.
+    pub detail: Option<String>,
+}
+
+impl fmt::Display for Fault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.string)?;
+        if let Some(detail) = self.detail.as_deref().filter(|d| !d.is_empty()) {
+            write!(f, " ({detail})")?;
+        }
+        Ok(())
+    }
+}

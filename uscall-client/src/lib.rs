@@ -1,0 +1,24 @@
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
+
+mod answer;
+mod charset;
+mod client;
+mod envelope;
+mod error;
+#[rustfmt::skip]
+mod generated;
+pub mod meta;
+mod response;
+mod text;
+pub mod xsd;
+
+pub use answer::Response;
+pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_PATH, DEFAULT_TIMEOUT};
+pub use error::{Error, Fault, Result};
+/// Every operation of the WSDL, in WSDL order; the command line is built from this table.
+pub use generated::OPERATIONS;
+/// The request builders of the generated methods, one per WSDL operation.
+pub mod requests {
+    pub use crate::generated::*;
+}

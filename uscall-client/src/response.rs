@@ -1,0 +1,334 @@
+//! Reads a SOAP response: finds the return part's text or the Fault, and refuses anything else.
+
+use crate::envelope::{SOAP11_ENV, SOAP12_ENV};
+use crate::error::Fault;
+use quick_xml::NsReader;
+use quick_xml::events::{BytesRef, BytesStart, Event};
+use quick_xml::name::{Namespace, ResolveResult};
+
+/// What a well-formed SOAP answer holds.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Parsed {
+    /// The text of the response's first part (the JSON document, for USCall).
+    Return(String),
+    /// A SOAP Fault.
+    Fault(Fault),
+}
+
+/// Why an answer could not be read, with the byte offset where reading stopped.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct ParseError {
+    pub message: String,
+    pub position: usize,
+}
+
+/// Parses a decoded SOAP 1.1 or 1.2 envelope. Elements are matched by namespace, not by prefix.
+pub(crate) fn parse(xml: &str) -> Result<Parsed, ParseError> {
+    let mut reader = NsReader::from_str(xml);
+    let mut p = Parser { reader: &mut reader };
+    let result = p.document();
+    let position = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+    result.map_err(|message| ParseError { message, position })
+}
+
+struct Parser<'r, 'i> {
+    reader: &'r mut NsReader<&'i [u8]>,
+}
+
+/// One element start: whether it is in a SOAP envelope namespace, and its local name.
+struct Elem {
+    soap: bool,
+    local: String,
+    nil: bool,
+    empty: bool,
+}
+
+impl Parser<'_, '_> {
+    fn document(&mut self) -> Result<Parsed, String> {
+        let envelope = self.next_element()?.ok_or("the body holds no XML element")?;
+        if !(envelope.soap && envelope.local == "Envelope") {
+            return Err(format!(
+                "expected a SOAP Envelope, found <{}>",
+                envelope.local
+            ));
+        }
+        let mut found = None;
+        while let Some(child) = self.next_child()? {
+            if child.soap && child.local == "Body" && found.is_none() {
+                if child.empty {
+                    return Err("the Body is empty".into());
+                }
+                found = Some(self.body()?);
+            } else {
+                self.skip(&child)?;
+            }
+        }
+        // Read on to the end, so that a truncated or malformed tail is an error, not ignored.
+        while self.next_element()?.is_some() {
+            return Err("content after the Envelope".into());
+        }
+        found.ok_or_else(|| "the Envelope has no Body".into())
+    }
+
+    fn body(&mut self) -> Result<Parsed, String> {
+        let mut result = None;
+        while let Some(child) = self.next_child()? {
+            if result.is_some() {
+                self.skip(&child)?;
+            } else if child.soap && child.local == "Fault" {
+                result = Some(Parsed::Fault(self.fault(&child)?));
+            } else {
+                result = Some(Parsed::Return(self.response(&child)?));
+            }
+        }
+        result.ok_or_else(|| "the Body is empty".into())
+    }
+
+    fn response(&mut self, wrapper: &Elem) -> Result<String, String> {
+        if wrapper.empty {
+            return Err(format!("<{}> has no return part", wrapper.local));
+        }
+        let mut value = None;
+        while let Some(part) = self.next_child()? {
+            if value.is_some() {
+                self.skip(&part)?;
+            } else if part.nil {
+                self.skip(&part)?;
+                value = Some(String::new());
+            } else {
+                value = Some(self.text(&part)?);
+            }
+        }
+        value.ok_or_else(|| format!("<{}> has no return part", wrapper.local))
+    }
+
+    fn fault(&mut self, fault: &Elem) -> Result<Fault, String> {
+        let mut out = Fault::default();
+        if fault.empty {
+            return Ok(out);
+        }
+        while let Some(child) = self.next_child()? {
+            match child.local.as_str() {
+                "faultcode" => out.code = self.text(&child)?.trim().to_owned(),
+                "faultstring" => out.string = self.text(&child)?.trim().to_owned(),
+                "faultactor" | "Role" => out.actor = Some(self.text(&child)?.trim().to_owned()),
+                "detail" | "Detail" => out.detail = Some(self.all_text(&child)?.trim().to_owned()),
+                // SOAP 1.2 nests the code in Code/Value and the string in Reason/Text.
+                "Code" => out.code = self.first_nested(&child, "Value")?,
+                "Reason" => out.string = self.first_nested(&child, "Text")?,
+                _ => self.skip(&child)?,
+            }
+        }
+        Ok(out)
+    }
+
+    fn first_nested(&mut self, parent: &Elem, name: &str) -> Result<String, String> {
+        let mut out = String::new();
+        if parent.empty {
+            return Ok(out);
+        }
+        while let Some(child) = self.next_child()? {
+            if child.local == name && out.is_empty() {
+                out = self.text(&child)?.trim().to_owned();
+            } else {
+                self.skip(&child)?;
+            }
+        }
+        Ok(out)
+    }
+
+    /// The text of an element that must hold only text.
+    fn text(&mut self, elem: &Elem) -> Result<String, String> {
+        self.collect(elem, false)
+    }
+
+    /// All the text inside an element, nested elements included (for fault details).
+    fn all_text(&mut self, elem: &Elem) -> Result<String, String> {
+        self.collect(elem, true)
+    }
+
+    fn collect(&mut self, elem: &Elem, nested: bool) -> Result<String, String> {
+        let mut out = String::new();
+        if elem.empty {
+            return Ok(out);
+        }
+        let mut depth = 0usize;
+        loop {
+            match self.event()? {
+                Event::Text(t) => out.push_str(&t.xml10_content()),
+                Event::CData(t) => out.push_str(&t.xml10_content()),
+                Event::GeneralRef(r) => out.push(resolve_ref(&r)?),
+                Event::Start(s) => {
+                    if !nested {
+                        return Err(format!(
+                            "<{}> holds an element <{}> where text was expected",
+                            elem.local,
+                            s.local_name().as_ref()
+                        ));
+                    }
+                    depth += 1;
+                }
+                Event::Empty(s) if !nested => {
+                    return Err(format!(
+                        "<{}> holds an element <{}> where text was expected",
+                        elem.local,
+                        s.local_name().as_ref()
+                    ));
+                }
+                Event::End(_) if depth == 0 => return Ok(out),
+                Event::End(_) => depth -= 1,
+                Event::Eof => return Err(format!("the document ends inside <{}>", elem.local)),
+                _ => {}
+            }
+        }
+    }
+
+    /// Skips the rest of an element whose start was just read.
+    fn skip(&mut self, elem: &Elem) -> Result<(), String> {
+        if elem.empty {
+            return Ok(());
+        }
+        let mut depth = 0usize;
+        loop {
+            match self.event()? {
+                Event::Start(_) => depth += 1,
+                Event::End(_) if depth == 0 => return Ok(()),
+                Event::End(_) => depth -= 1,
+                Event::GeneralRef(r) => {
+                    resolve_ref(&r)?;
+                }
+                Event::Eof => return Err(format!("the document ends inside <{}>", elem.local)),
+                _ => {}
+            }
+        }
+    }
+
+    /// The next child element of the current element, or `None` at its end tag.
+    fn next_child(&mut self) -> Result<Option<Elem>, String> {
+        loop {
+            match self.event()? {
+                Event::Start(s) => return Ok(Some(self.elem(&s, false))),
+                Event::Empty(s) => return Ok(Some(self.elem(&s, true))),
+                Event::End(_) => return Ok(None),
+                Event::Text(t) if t.xml10_content().trim().is_empty() => {}
+                Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) => {
+                    return Err("unexpected text between elements".into());
+                }
+                Event::Eof => return Err("the document ends before its closing tags".into()),
+                _ => {}
+            }
+        }
+    }
+
+    /// The next element at the top level, or `None` at the end of the document.
+    fn next_element(&mut self) -> Result<Option<Elem>, String> {
+        loop {
+            match self.event()? {
+                Event::Start(s) => return Ok(Some(self.elem(&s, false))),
+                Event::Empty(s) => return Ok(Some(self.elem(&s, true))),
+                Event::Eof => return Ok(None),
+                Event::Text(t) if t.xml10_content().trim().is_empty() => {}
+                Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) => {
+                    return Err("text outside the root element".into());
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn elem(&self, start: &BytesStart<'_>, empty: bool) -> Elem {
+        let (ns, local) = self.reader.resolver().resolve_element(start.name());
+        let soap = matches!(ns, ResolveResult::Bound(Namespace(n)) if n == SOAP11_ENV || n == SOAP12_ENV);
+        let nil = start.attributes().flatten().any(|a| {
+            a.key.local_name().as_ref() == "nil"
+                && matches!(&*a.value, "true" | "1")
+        });
+        Elem {
+            soap,
+            local: local.as_ref().to_owned(),
+            nil,
+            empty,
+        }
+    }
+
+    fn event(&mut self) -> Result<Event<'static>, String> {
+        match self.reader.read_event() {
+            Ok(Event::DocType(_)) => Err("DTDs are not accepted in SOAP responses".into()),
+            Ok(e) => Ok(e.into_owned()),
+            Err(e) => Err(format!("malformed XML: {e}")),
+        }
+    }
+}
+
+fn resolve_ref(r: &BytesRef<'_>) -> Result<char, String> {
+    if let Some(c) = r.resolve_char_ref().map_err(|e| format!("bad character reference: {e}"))? {
+        return Ok(c);
+    }
+    match &**r {
+        "amp" => Ok('&'),
+        "lt" => Ok('<'),
+        "gt" => Ok('>'),
+        "quot" => Ok('"'),
+        "apos" => Ok('\''),
+        other => Err(format!("undefined entity &{other};")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(xml: &str) -> Parsed {
+        parse(xml).unwrap_or_else(|e| panic!("{e:?}"))
+    }
+
+    #[test]
+    fn nusoap_answer_with_entities_and_character_references() {
+        let xml = r#"<?xml version="1.0" encoding="ISO-8859-1"?><SOAP-ENV:Envelope SOAP-ENV:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/" xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:SOAP-ENC="http://schemas.xmlsoap.org/soap/encoding/"><SOAP-ENV:Body><ns1:getQueueResponse xmlns:ns1="urn:wsuscall"><return xsi:type="xsd:string">{&quot;retorno&quot;:[&#123;}&#x5d;&lt;&amp;</return></ns1:getQueueResponse></SOAP-ENV:Body></SOAP-ENV:Envelope>"#;
+        assert_eq!(ok(xml), Parsed::Return(r#"{"retorno":[{}]<&"#.into()));
+    }
+
+    #[test]
+    fn any_prefix_cdata_and_a_header() {
+        let xml = "<e:Envelope xmlns:e='http://www.w3.org/2003/05/soap-envelope'><e:Header><x/></e:Header><e:Body><r><out><![CDATA[{\"a\":\"<b>\"}]]></out></r></e:Body></e:Envelope>";
+        assert_eq!(ok(xml), Parsed::Return("{\"a\":\"<b>\"}".into()));
+    }
+
+    #[test]
+    fn soap11_and_soap12_faults() {
+        let xml = "<SOAP-ENV:Envelope xmlns:SOAP-ENV='http://schemas.xmlsoap.org/soap/envelope/'><SOAP-ENV:Body><SOAP-ENV:Fault><faultcode>SOAP-ENV:Server</faultcode><faultstring>Falha simulada</faultstring><detail><x>detalhe</x> da falha</detail></SOAP-ENV:Fault></SOAP-ENV:Body></SOAP-ENV:Envelope>";
+        assert_eq!(
+            ok(xml),
+            Parsed::Fault(Fault {
+                code: "SOAP-ENV:Server".into(),
+                string: "Falha simulada".into(),
+                actor: None,
+                detail: Some("detalhe da falha".into()),
+            })
+        );
+        let xml = "<env:Envelope xmlns:env='http://www.w3.org/2003/05/soap-envelope'><env:Body><env:Fault><env:Code><env:Value>env:Sender</env:Value></env:Code><env:Reason><env:Text xml:lang='pt'>Ruim</env:Text></env:Reason></env:Fault></env:Body></env:Envelope>";
+        let Parsed::Fault(f) = ok(xml) else { panic!() };
+        assert_eq!((f.code.as_str(), f.string.as_str()), ("env:Sender", "Ruim"));
+    }
+
+    #[test]
+    fn nil_and_empty_return_parts_are_empty_text() {
+        let env = |inner: &str| format!("<s:Envelope xmlns:s='http://schemas.xmlsoap.org/soap/envelope/' xmlns:xsi='http://www.w3.org/2001/XMLSchema-instance'><s:Body><r>{inner}</r></s:Body></s:Envelope>");
+        assert_eq!(ok(&env("<return xsi:nil='true'/>")), Parsed::Return(String::new()));
+        assert_eq!(ok(&env("<return></return>")), Parsed::Return(String::new()));
+    }
+
+    #[test]
+    fn refusals_name_what_is_wrong() {
+        let err = |xml: &str| parse(xml).unwrap_err().message;
+        assert_eq!(err("<html><body>Erro</body></html>"), "expected a SOAP Envelope, found <html>");
+        assert_eq!(err(""), "the body holds no XML element");
+        assert!(err("<s:Envelope xmlns:s='http://schemas.xmlsoap.org/soap/envelope/'><s:Body><r><return>{").contains("ends inside <return>"));
+        assert!(err("<!DOCTYPE x [<!ENTITY a 'b'>]><x/>").contains("DTD"));
+        assert_eq!(err("<s:Envelope xmlns:s='http://schemas.xmlsoap.org/soap/envelope/'><s:Body><r/></s:Body></s:Envelope>"), "<r> has no return part");
+        assert_eq!(err("<s:Envelope xmlns:s='http://schemas.xmlsoap.org/soap/envelope/'><s:Body/></s:Envelope>"), "the Body is empty");
+        assert_eq!(err("<s:Envelope xmlns:s='http://schemas.xmlsoap.org/soap/envelope/'></s:Envelope>"), "the Envelope has no Body");
+        assert!(err("<s:Envelope xmlns:s='http://schemas.xmlsoap.org/soap/envelope/'><s:Body><r><return>&bogus;</return></r></s:Body></s:Envelope>").contains("&bogus;"));
+        assert!(err("<s:Envelope xmlns:s='http://schemas.xmlsoap.org/soap/envelope/'><s:Body><r><return><a/></return></r></s:Body></s:Envelope>").contains("where text was expected"));
+    }
+}
