@@ -1,0 +1,79 @@
+//! Generates the uscall Rust client from a WSDL: WSDL bytes in, Rust source text out.
+//!
+//! The pipeline has one stage per module, each testable on its own:
+//! [`decode::text`] → [`parse::definitions`] → [`lower::api`] → [`emit::file`] → [`render::file`].
+//! No stage touches the disk or the network.
+#![deny(missing_docs)]
+
+pub mod decode;
+pub mod docs;
+pub mod emit;
+mod error;
+pub mod lower;
+pub mod model;
+pub mod names;
+pub mod parse;
+pub mod render;
+pub mod wsdl;
+
+pub use error::Error;
+
+/// How to generate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// The WSDL path shown in the header, e.g. `wsdl/wsuscall.wsdl`.
+    pub source: String,
+}
+
+/// The generated file and the model it was generated from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generated {
+    /// The Rust source, header included.
+    pub code: String,
+    /// The lowered model, for callers that want to report on it.
+    pub api: model::Api,
+}
+
+/// Turns WSDL bytes into the Rust source of the client's `generated.rs`.
+pub fn generate(wsdl: &[u8], options: &Options) -> Result<Generated, Error> {
+    let definitions = parse::bytes(wsdl)?;
+    let api = lower::api(&definitions)?;
+    let header = render::Header {
+        source: options.source.clone(),
+    };
+    let code = render_in_parallel(&api, &header)?;
+    Ok(Generated { code, api })
+}
+
+/// The same text as `render::file(emit::file(api), header)`, formatted in chunks on several
+/// threads: syn and prettyplease dominate the run time on a large WSDL, and both are linear.
+fn render_in_parallel(api: &model::Api, header: &render::Header) -> Result<String, Error> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let chunk = api.operations.len().div_ceil(threads).max(64);
+    let chunks: Vec<Result<String, Error>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = api
+            .operations
+            .chunks(chunk)
+            .map(|ops| {
+                scope.spawn(move || {
+                    let tokens = ops.iter().map(emit::operation);
+                    render::items(quote::quote!(#(#tokens)*))
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|_| Err(Error::Render("a formatting thread panicked".into())))
+            })
+            .collect()
+    });
+    let mut code = header.text() + &render::items(emit::prelude(api))?;
+    for text in chunks {
+        code.push('\n');
+        code.push_str(&text?);
+    }
+    Ok(code)
+}

@@ -1,0 +1,570 @@
+//! [`crate::wsdl::Definitions`] to [`crate::model::Api`]: resolves QNames, picks the SOAP binding, style and use.
+
+use std::collections::BTreeMap;
+
+use crate::Error;
+use crate::docs;
+use crate::model::{Api, Operation, Param, SoapVersion, Style, Use, XsdKind};
+use crate::names::{OperationNamer, ParamNamer};
+use crate::wsdl::{
+    self, Binding, BindingOperation, ComplexType, Content, Definitions, Element, Message, Part,
+    PortOperation, PortType, QName, Schema, SimpleType,
+};
+
+type Key<'a> = (Option<&'a str>, &'a str);
+
+/// Lowers a parsed WSDL to the model the emitters read.
+pub fn api(defs: &Definitions) -> Result<Api, Error> {
+    let index = Index::new(defs);
+    let binding = choose_binding(defs, &index)?;
+    let port_type = index
+        .port_types
+        .get(&key(&binding.port_type))
+        .copied()
+        .ok_or_else(|| Error::MissingPortType {
+            binding: binding.name.clone(),
+            port_type: binding.port_type.written(),
+        })?;
+    let binding_ops: BTreeMap<&str, &BindingOperation> = binding
+        .operations
+        .iter()
+        .rev()
+        .map(|op| (op.name.as_str(), op))
+        .collect();
+    let mut namer = OperationNamer::default();
+    let mut operations = Vec::with_capacity(port_type.operations.len());
+    for port_op in &port_type.operations {
+        let binding_op = binding_ops
+            .get(port_op.name.as_str())
+            .copied()
+            .ok_or_else(|| Error::MissingBindingOperation {
+                operation: port_op.name.clone(),
+                binding: binding.name.clone(),
+            })?;
+        let lowerer = OperationLowerer {
+            defs,
+            index: &index,
+            binding,
+            port_op,
+            binding_op,
+        };
+        operations.push(lowerer.lower(&mut namer)?);
+    }
+    Ok(Api { operations })
+}
+
+fn key(q: &QName) -> Key<'_> {
+    (q.namespace.as_deref(), q.local.as_str())
+}
+
+/// Name lookups, built once so every operation resolves in logarithmic time.
+struct Index<'a> {
+    messages: BTreeMap<Key<'a>, &'a Message>,
+    port_types: BTreeMap<Key<'a>, &'a PortType>,
+    bindings: BTreeMap<Key<'a>, &'a Binding>,
+    elements: BTreeMap<Key<'a>, (&'a Element, &'a Schema)>,
+    complex_types: BTreeMap<Key<'a>, &'a ComplexType>,
+    simple_types: BTreeMap<Key<'a>, &'a SimpleType>,
+}
+
+impl<'a> Index<'a> {
+    fn new(defs: &'a Definitions) -> Self {
+        let tns = defs.target_namespace.as_deref();
+        // The first definition of a name wins, as `rev()` then `collect()` keeps the last insert.
+        let by_name = |name: &'a String| (tns, name.as_str());
+        let mut index = Index {
+            messages: defs
+                .messages
+                .iter()
+                .rev()
+                .map(|m| (by_name(&m.name), m))
+                .collect(),
+            port_types: defs
+                .port_types
+                .iter()
+                .rev()
+                .map(|p| (by_name(&p.name), p))
+                .collect(),
+            bindings: defs
+                .bindings
+                .iter()
+                .rev()
+                .map(|b| (by_name(&b.name), b))
+                .collect(),
+            elements: BTreeMap::new(),
+            complex_types: BTreeMap::new(),
+            simple_types: BTreeMap::new(),
+        };
+        for schema in defs.schemas.iter().rev() {
+            let ns = schema.target_namespace.as_deref();
+            for e in schema.elements.iter().rev() {
+                index.elements.insert((ns, e.name.as_str()), (e, schema));
+            }
+            for t in schema.complex_types.iter().rev() {
+                if let Some(name) = &t.name {
+                    index.complex_types.insert((ns, name.as_str()), t);
+                }
+            }
+            for t in schema.simple_types.iter().rev() {
+                if let Some(name) = &t.name {
+                    index.simple_types.insert((ns, name.as_str()), t);
+                }
+            }
+        }
+        index
+    }
+}
+
+/// Through service/port when there are ports, else any SOAP binding; SOAP 1.1 beats 1.2.
+fn choose_binding<'a>(defs: &'a Definitions, index: &Index<'a>) -> Result<&'a Binding, Error> {
+    let mut candidates = Vec::new();
+    for port in defs.services.iter().flat_map(|s| &s.ports) {
+        let binding = index
+            .bindings
+            .get(&key(&port.binding))
+            .copied()
+            .ok_or_else(|| Error::MissingBinding {
+                port: port.name.clone(),
+                binding: port.binding.written(),
+            })?;
+        if binding.soap.is_some() {
+            candidates.push(binding);
+        }
+    }
+    if candidates.is_empty() {
+        candidates = defs.bindings.iter().filter(|b| b.soap.is_some()).collect();
+    }
+    let first = *candidates.first().ok_or(Error::NoSoapBinding)?;
+    let same_port_type = |b: &&&Binding| key(&b.port_type) == key(&first.port_type);
+    Ok(candidates
+        .iter()
+        .filter(same_port_type)
+        .find(|b| b.soap.as_ref().map(|s| s.version) == Some(wsdl::SoapVersion::Soap11))
+        .copied()
+        .unwrap_or(first))
+}
+
+struct OperationLowerer<'a> {
+    defs: &'a Definitions,
+    index: &'a Index<'a>,
+    binding: &'a Binding,
+    port_op: &'a PortOperation,
+    binding_op: &'a BindingOperation,
+}
+
+/// A part or field on its way to becoming a [`Param`].
+struct RawParam {
+    name: String,
+    xsd_type: String,
+    kind: XsdKind,
+    required: bool,
+    namespace: Option<String>,
+    note: Option<String>,
+}
+
+impl<'a> OperationLowerer<'a> {
+    fn name(&self) -> &'a str {
+        &self.port_op.name
+    }
+
+    fn unsupported(&self, construct: impl Into<String>) -> Error {
+        Error::Unsupported {
+            operation: self.name().to_owned(),
+            construct: construct.into(),
+        }
+    }
+
+    fn lower(&self, namer: &mut OperationNamer) -> Result<Operation, Error> {
+        let op = self.port_op;
+        let not_rr = |what: &str| Error::NotRequestResponse {
+            operation: op.name.clone(),
+            what: what.to_owned(),
+        };
+        let (input, output) = match (&op.input, &op.output) {
+            (Some(_), Some(_)) if op.output_first => {
+                return Err(not_rr(
+                    "is a solicit-response operation (output before input)",
+                ));
+            }
+            (None, Some(_)) => return Err(not_rr("is a notification (output only)")),
+            (Some(_), None) => return Err(not_rr("has no output")),
+            (None, None) => return Err(not_rr("has no input or output")),
+            (Some(input), Some(output)) => (self.message(input)?, self.message(output)?),
+        };
+        let documentation = docs::normalise(
+            op.documentation
+                .as_deref()
+                .or(self.binding_op.documentation.as_deref())
+                .unwrap_or(""),
+        );
+        let soap = self.binding.soap.as_ref();
+        let style = match self
+            .binding_op
+            .style
+            .as_deref()
+            .or(soap.and_then(|s| s.style.as_deref()))
+        {
+            None | Some("document") => Style::Document,
+            Some("rpc") => Style::Rpc,
+            Some(other) => return Err(self.unsupported(format!("style `{other}`"))),
+        };
+        let input_body = self.binding_op.input.as_ref();
+        let body_use = match input_body.and_then(|b| b.body_use.as_deref()) {
+            None | Some("literal") => Use::Literal,
+            Some("encoded") => Use::Encoded,
+            Some(other) => return Err(self.unsupported(format!("use `{other}`"))),
+        };
+        let in_parts = body_parts(input, input_body.and_then(|b| b.parts.as_ref()));
+        let out_parts = body_parts(
+            output,
+            self.binding_op
+                .output
+                .as_ref()
+                .and_then(|b| b.parts.as_ref()),
+        );
+        let (namespace, wrapper, raw, response) = match style {
+            Style::Rpc => {
+                let required = docs::required_parts(&documentation);
+                let raw = in_parts
+                    .iter()
+                    .map(|part| self.rpc_part(part, required.as_deref()))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let namespace = input_body
+                    .and_then(|b| b.namespace.clone())
+                    .or_else(|| self.defs.target_namespace.clone())
+                    .unwrap_or_default();
+                let response = out_parts
+                    .first()
+                    .map(|p| p.name.clone())
+                    .unwrap_or_default();
+                (namespace, op.name.clone(), raw, response)
+            }
+            Style::Document => {
+                if body_use == Use::Encoded {
+                    return Err(self.unsupported("document/encoded"));
+                }
+                let (namespace, wrapper, raw) = self.wrapper(&in_parts)?;
+                (namespace, wrapper, raw, self.document_response(&out_parts))
+            }
+        };
+        let names = namer.assign(&op.name);
+        let mut param_namer = ParamNamer::default();
+        let params = raw
+            .into_iter()
+            .map(|p| {
+                let names = param_namer.assign(&p.name);
+                let token = p.name.eq_ignore_ascii_case("token");
+                Param {
+                    rust_name: names.rust,
+                    cli_name: names.cli,
+                    xsd_type: p.xsd_type,
+                    kind: p.kind,
+                    // The runtime always sends the token, whatever the documentation says.
+                    required: p.required || token,
+                    token,
+                    namespace: p.namespace,
+                    note: p.note,
+                    xml_name: p.name,
+                }
+            })
+            .collect();
+        Ok(Operation {
+            xml_name: op.name.clone(),
+            rust_name: names.method,
+            static_name: names.static_name,
+            type_name: names.type_name,
+            cli_name: names.cli,
+            summary: docs::summary(&documentation, &op.name),
+            documentation,
+            soap_action: self.binding_op.soap_action.clone().unwrap_or_default(),
+            soap_version: match soap.map(|s| s.version) {
+                Some(wsdl::SoapVersion::Soap12) => SoapVersion::Soap12,
+                _ => SoapVersion::Soap11,
+            },
+            style,
+            body_use,
+            namespace,
+            wrapper,
+            response,
+            params,
+        })
+    }
+
+    fn message(&self, name: &QName) -> Result<&'a Message, Error> {
+        if name.namespace.is_none() && name.prefix.is_some() {
+            return Err(Error::UndeclaredPrefix {
+                qname: name.written(),
+                context: format!("operation `{}`", self.name()),
+            });
+        }
+        self.index
+            .messages
+            .get(&key(name))
+            .copied()
+            .ok_or_else(|| Error::MissingMessage {
+                operation: self.name().to_owned(),
+                message: name.written(),
+            })
+    }
+
+    fn rpc_part(&self, part: &Part, required: Option<&[String]>) -> Result<RawParam, Error> {
+        let required = required.is_some_and(|names| {
+            names
+                .iter()
+                .any(|n| n.to_lowercase() == part.name.to_lowercase())
+        });
+        let what = format!("part `{}`", part.name);
+        let (xsd_type, kind, note) = match (&part.type_name, &part.element) {
+            (Some(type_name), _) => self.simple(type_name, &what)?,
+            (None, Some(element)) => {
+                let (decl, _) = self.element(element, &what)?;
+                self.element_type(decl, &format!("{what} (element `{}`)", element.written()))?
+            }
+            (None, None) => {
+                return Err(self.unsupported(format!("{what} with neither type nor element")));
+            }
+        };
+        Ok(RawParam {
+            name: part.name.clone(),
+            xsd_type,
+            kind,
+            required,
+            namespace: None,
+            note,
+        })
+    }
+
+    fn element(&self, name: &QName, what: &str) -> Result<(&'a Element, &'a Schema), Error> {
+        self.index
+            .elements
+            .get(&key(name))
+            .copied()
+            .ok_or_else(|| Error::MissingElement {
+                operation: self.name().to_owned(),
+                what: what.to_owned(),
+                element: name.written(),
+            })
+    }
+
+    /// The simple type of an element declaration, inline or by name.
+    fn element_type(
+        &self,
+        element: &Element,
+        what: &str,
+    ) -> Result<(String, XsdKind, Option<String>), Error> {
+        if element.complex_type.is_some() {
+            return Err(self.unsupported(format!("{what} with a complex type")));
+        }
+        if let Some(type_name) = &element.type_name {
+            return self.simple(type_name, what);
+        }
+        if let Some(simple) = &element.simple_type {
+            return Ok(match &simple.base {
+                Some(base) => {
+                    let (_, kind, note) = self.simple(base, what)?;
+                    (normalised(base), kind, note)
+                }
+                None => text_note("xsd:anySimpleType".to_owned()),
+            });
+        }
+        Ok(text_note("xsd:anyType".to_owned()))
+    }
+
+    /// A type that must be simple: built-in, a resolvable simpleType, or kept as text.
+    fn simple(
+        &self,
+        type_name: &QName,
+        what: &str,
+    ) -> Result<(String, XsdKind, Option<String>), Error> {
+        let written = normalised(type_name);
+        let mut current = type_name.clone();
+        // A restriction chain longer than this is a loop.
+        for _ in 0..32 {
+            if current.is_xsd() {
+                return Ok(match builtin(&current.local) {
+                    Some(kind) => (written, kind, None),
+                    None => text_note(written),
+                });
+            }
+            if let Some(complex) = self.index.complex_types.get(&key(&current)) {
+                let construct = match complex.content {
+                    Content::SoapArray => "a SOAP-ENC array",
+                    _ => "a complex type",
+                };
+                return Err(self.unsupported(format!(
+                    "{what} of type `{}`, which is {construct},",
+                    type_name.written()
+                )));
+            }
+            if current.is_soap_enc() && current.local == "Array" {
+                return Err(self.unsupported(format!(
+                    "{what} of type `{}`, which is a SOAP-ENC array,",
+                    type_name.written()
+                )));
+            }
+            match self
+                .index
+                .simple_types
+                .get(&key(&current))
+                .and_then(|s| s.base.clone())
+            {
+                Some(base) => current = base,
+                None => break,
+            }
+        }
+        Ok(text_note(written))
+    }
+
+    /// document/literal wrapped: one element part whose type is a sequence of simple elements.
+    fn wrapper(&self, parts: &[&'a Part]) -> Result<(String, String, Vec<RawParam>), Error> {
+        let part = match parts {
+            [part] => *part,
+            _ => {
+                return Err(self.unsupported(format!(
+                    "a document-style input with {} parts (wrapped style needs exactly one)",
+                    parts.len()
+                )));
+            }
+        };
+        let Some(element_name) = &part.element else {
+            return Err(self.unsupported(format!(
+                "document-style part `{}` with `type=` instead of `element=`",
+                part.name
+            )));
+        };
+        let what = format!("part `{}`", part.name);
+        let (element, schema) = self.element(element_name, &what)?;
+        let not_wrapper = |why: &str| {
+            self.unsupported(format!(
+                "element `{}` as a wrapper ({why})",
+                element_name.written()
+            ))
+        };
+        let complex = match (&element.complex_type, &element.type_name) {
+            (Some(complex), _) => complex.as_ref(),
+            (None, Some(type_name)) => self
+                .index
+                .complex_types
+                .get(&key(type_name))
+                .copied()
+                .ok_or_else(|| not_wrapper("its type is not a complex type"))?,
+            (None, None) => return Err(not_wrapper("it has no complex type")),
+        };
+        let fields: &[Element] = match &complex.content {
+            Content::Empty => &[],
+            Content::Elements(fields) => fields,
+            Content::SoapArray => return Err(not_wrapper("it is a SOAP-ENC array")),
+            Content::Other(what) => return Err(not_wrapper(&format!("it holds {what}"))),
+        };
+        let mut raw = Vec::with_capacity(fields.len());
+        for field in fields {
+            if let Some(reference) = &field.reference {
+                return Err(not_wrapper(&format!(
+                    "element reference `{}`",
+                    reference.written()
+                )));
+            }
+            if field.max_occurs.as_deref().is_some_and(|m| m != "1") {
+                return Err(not_wrapper(&format!("field `{}` repeats", field.name)));
+            }
+            let field_what = format!(
+                "field `{}` of element `{}`",
+                field.name,
+                element_name.written()
+            );
+            if field.complex_type.is_some()
+                || field
+                    .type_name
+                    .as_ref()
+                    .is_some_and(|t| self.index.complex_types.contains_key(&key(t)))
+            {
+                return Err(self.unsupported(format!("{field_what}, a nested complex type,")));
+            }
+            let (xsd_type, kind, note) = self.element_type(field, &field_what)?;
+            let qualified = match field.form.as_deref() {
+                Some(form) => form == "qualified",
+                None => schema.qualified_elements,
+            };
+            raw.push(RawParam {
+                name: field.name.clone(),
+                xsd_type,
+                kind,
+                required: field.min_occurs.as_deref() != Some("0") && !field.nillable,
+                namespace: if qualified {
+                    schema.target_namespace.clone()
+                } else {
+                    None
+                },
+                note,
+            });
+        }
+        Ok((
+            element_name.namespace.clone().unwrap_or_default(),
+            element_name.local.clone(),
+            raw,
+        ))
+    }
+
+    /// The first field of the output wrapper, or the output element itself.
+    fn document_response(&self, parts: &[&'a Part]) -> String {
+        let Some(part) = parts.first() else {
+            return String::new();
+        };
+        let Some(element_name) = &part.element else {
+            return part.name.clone();
+        };
+        let complex = self
+            .index
+            .elements
+            .get(&key(element_name))
+            .and_then(|(e, _)| match (&e.complex_type, &e.type_name) {
+                (Some(c), _) => Some(c.as_ref()),
+                (None, Some(t)) => self.index.complex_types.get(&key(t)).copied(),
+                _ => None,
+            });
+        match complex.map(|c| &c.content) {
+            Some(Content::Elements(fields)) if !fields.is_empty() => fields[0].name.clone(),
+            _ => element_name.local.clone(),
+        }
+    }
+}
+
+/// The parts `soap:body parts=` selects, or all of them.
+fn body_parts<'m>(message: &'m Message, selected: Option<&Vec<String>>) -> Vec<&'m Part> {
+    message
+        .parts
+        .iter()
+        .filter(|p| selected.is_none_or(|s| s.contains(&p.name)))
+        .collect()
+}
+
+/// The type as written, with an XSD prefix (any, or none) shown as `xsd:`.
+fn normalised(q: &QName) -> String {
+    if q.is_xsd() {
+        format!("xsd:{}", q.local)
+    } else {
+        q.written()
+    }
+}
+
+fn text_note(written: String) -> (String, XsdKind, Option<String>) {
+    let note = format!("kept as text: the WSDL says `{written}`");
+    (written, XsdKind::String, Some(note))
+}
+
+/// The XSD built-in simple types the generator maps; others are kept as text with a note.
+fn builtin(local: &str) -> Option<XsdKind> {
+    Some(match local {
+        "string" | "normalizedString" | "token" | "anyURI" | "language" | "Name" | "NCName"
+        | "NMTOKEN" | "ID" | "IDREF" | "ENTITY" => XsdKind::String,
+        "int" | "integer" | "long" | "short" | "byte" | "unsignedInt" | "unsignedLong"
+        | "unsignedShort" | "unsignedByte" | "nonNegativeInteger" | "positiveInteger"
+        | "nonPositiveInteger" | "negativeInteger" => XsdKind::Integer,
+        "boolean" => XsdKind::Boolean,
+        "decimal" | "float" | "double" => XsdKind::Decimal,
+        "date" => XsdKind::Date,
+        "dateTime" => XsdKind::DateTime,
+        "time" => XsdKind::Time,
+        _ => return None,
+    })
+}

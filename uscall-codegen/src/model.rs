@@ -1,0 +1,112 @@
+//! The IR the emitters read: the WSDL's operations, resolved, with Rust names beside the wire names.
+
+/// The SOAP version of the chosen binding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SoapVersion {
+    /// SOAP 1.1.
+    Soap11,
+    /// SOAP 1.2.
+    Soap12,
+}
+
+/// rpc or document (literal wrapped).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// rpc: a wrapper named after the operation, one child per part.
+    Rpc,
+    /// document/literal wrapped: the wrapper element, one child per field.
+    Document,
+}
+
+/// encoded or literal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Use {
+    /// SOAP encoding.
+    Encoded,
+    /// Literal XML.
+    Literal,
+}
+
+/// The Rust-side kind of an XSD simple type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum XsdKind {
+    /// Text.
+    String,
+    /// `i64`.
+    Integer,
+    /// `bool`.
+    Boolean,
+    /// `f64`.
+    Decimal,
+    /// `jiff::civil::Date`.
+    Date,
+    /// `jiff::civil::DateTime`.
+    DateTime,
+    /// `jiff::civil::Time`.
+    Time,
+}
+
+/// Everything the generated file describes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Api {
+    /// The operations, in portType order.
+    pub operations: Vec<Operation>,
+}
+
+/// One operation of the chosen binding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operation {
+    /// The wire name (`startCallura`).
+    pub xml_name: String,
+    /// The method name without `r#` (`start_callura`).
+    pub rust_name: String,
+    /// The static's name (`START_CALLURA`).
+    pub static_name: String,
+    /// The request type's name (`StartCallura`).
+    pub type_name: String,
+    /// The subcommand (`start-callura`).
+    pub cli_name: String,
+    /// The first sentence of the documentation, or ``Calls `name`.``.
+    pub summary: String,
+    /// The documentation, whitespace normalised per line.
+    pub documentation: String,
+    /// `soapAction`, empty when the binding has none.
+    pub soap_action: String,
+    /// The binding's SOAP version.
+    pub soap_version: SoapVersion,
+    /// The operation's style.
+    pub style: Style,
+    /// The input body's use.
+    pub body_use: Use,
+    /// The wrapper element's namespace.
+    pub namespace: String,
+    /// The wrapper element's local name.
+    pub wrapper: String,
+    /// The response part or element that holds the answer.
+    pub response: String,
+    /// The input parts or wrapper fields, in WSDL order.
+    pub params: Vec<Param>,
+}
+
+/// One input part (rpc) or wrapper field (document/literal).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Param {
+    /// The wire name, as written.
+    pub xml_name: String,
+    /// The Rust name without `r#` (`type`, `report_name`).
+    pub rust_name: String,
+    /// The command-line flag without `--`.
+    pub cli_name: String,
+    /// The XSD type as written, with the XSD prefix normalised to `xsd:`.
+    pub xsd_type: String,
+    /// What it maps to in Rust.
+    pub kind: XsdKind,
+    /// Whether it is a method argument (true) or a setter (false).
+    pub required: bool,
+    /// Whether it is the token part, filled by the runtime.
+    pub token: bool,
+    /// The element's namespace on the wire; `None` leaves it unqualified.
+    pub namespace: Option<String>,
+    /// Why the value is kept as text, when the type is not one the generator knows.
+    pub note: Option<String>,
+}
