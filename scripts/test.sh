@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Runs the whole test suite, first installing what the end-to-end tests need:
+# PHP with the soap and xml extensions and NuSOAP (apt-get), and zeep (in .venv-tests).
+# Idempotent: installs only what is missing. Extra arguments go to `cargo test`.
+#
+#   scripts/test.sh                  # everything
+#   scripts/test.sh -p uscall-tests  # one package
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root=$(pwd)
+
+say() { printf '==> %s\n' "$*" >&2; }
+
+nusoap=${USCALL_NUSOAP:-/usr/share/php/nusoap/nusoap.php}
+
+php_ok() {
+    command -v php >/dev/null 2>&1 \
+        && php -r 'exit(extension_loaded("soap") && extension_loaded("xml") ? 0 : 1);' \
+        && [ -f "$nusoap" ]
+}
+
+if php_ok; then
+    say "PHP $(php -r 'echo PHP_VERSION;') with soap, xml and NuSOAP ($nusoap): present"
+else
+    command -v php >/dev/null 2>&1 || say "php: missing"
+    [ -f "$nusoap" ] || say "NuSOAP ($nusoap): missing"
+    if ! command -v apt-get >/dev/null 2>&1; then
+        say "no apt-get here: install PHP 8 CLI with the soap and xml extensions and NuSOAP by hand"
+        exit 1
+    fi
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then
+        if command -v sudo >/dev/null 2>&1; then
+            sudo="sudo"
+        else
+            say "not root and no sudo: run as root, or: apt-get install php-cli php-soap php-xml libnusoap-php"
+            exit 1
+        fi
+    fi
+    say "installing with apt-get: php-cli php-soap php-xml libnusoap-php"
+    $sudo apt-get update
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+        php-cli php-soap php-xml libnusoap-php
+    php_ok || { say "PHP, its soap/xml extensions or NuSOAP still missing after apt-get"; exit 1; }
+    say "PHP $(php -r 'echo PHP_VERSION;') installed"
+fi
+
+venv="$root/.venv-tests"
+if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c 'import zeep' >/dev/null 2>&1; then
+    say "zeep $("$venv/bin/python" -c 'import zeep; print(zeep.__version__)') in .venv-tests: present"
+else
+    if [ ! -x "$venv/bin/python" ]; then
+        say "creating .venv-tests"
+        if ! python3 -m venv "$venv"; then
+            say "python3 -m venv failed; on Debian: apt-get install python3-venv"
+            exit 1
+        fi
+    fi
+    say "installing into .venv-tests: zeep"
+    "$venv/bin/python" -m pip install --disable-pip-version-check zeep
+fi
+export USCALL_TEST_PYTHON="$venv/bin/python"
+
+say "cargo test --workspace --all-targets $*"
+exec cargo test --workspace --all-targets "$@"
