@@ -23,10 +23,18 @@ impl Response {
     pub(crate) fn parse(operation: &'static str, raw: String, token: &str) -> Result<Response> {
         let trimmed = raw.trim_start_matches('\u{feff}').trim();
         match serde_json::from_str(trimmed) {
-            Ok(json) => Ok(Response { operation, raw, json }),
+            Ok(json) => Ok(Response {
+                operation,
+                raw,
+                json,
+            }),
             Err(e) => Err(Error::Json {
                 operation,
-                message: if trimmed.is_empty() { "the return value is empty".into() } else { e.to_string() },
+                message: if trimmed.is_empty() {
+                    "the return value is empty".into()
+                } else {
+                    e.to_string()
+                },
                 raw: text::redact(&raw, token),
             }),
         }
@@ -88,6 +96,9 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert!(matches!(Response::parse("x", " ".into(), "t"), Err(Error::Json { .. })));
+        assert!(matches!(
+            Response::parse("x", " ".into(), "t"),
+            Err(Error::Json { .. })
+        ));
     }
 }

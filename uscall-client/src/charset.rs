@@ -56,7 +56,9 @@ fn xml_declared(body: &[u8]) -> Option<Result<&'static Encoding, String>> {
     let end = rest.windows(2).take(256).position(|w| w == b"?>")?;
     let decl = std::str::from_utf8(&rest[..end]).ok()?;
     let at = decl.find("encoding")?;
-    let after = decl[at + "encoding".len()..].trim_start().strip_prefix('=')?;
+    let after = decl[at + "encoding".len()..]
+        .trim_start()
+        .strip_prefix('=')?;
     let after = after.trim_start();
     let quote = after.chars().next().filter(|c| *c == '"' || *c == '\'')?;
     let value = &after[1..];
@@ -94,7 +96,10 @@ mod tests {
     #[test]
     fn latin1_declaration_decodes_latin1_bytes() {
         let body = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a>S\xe3o</a>";
-        assert_eq!(decode(body, None).unwrap(), "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a>São</a>");
+        assert_eq!(
+            decode(body, None).unwrap(),
+            "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a>São</a>"
+        );
     }
 
     #[test]
@@ -106,7 +111,10 @@ mod tests {
     #[test]
     fn http_charset_beats_the_declaration_and_bom_beats_both() {
         let body = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><a>\xe9</a>";
-        assert_eq!(decode(body, Some("iso-8859-1")).unwrap(), "<?xml version=\"1.0\" encoding=\"UTF-8\"?><a>é</a>");
+        assert_eq!(
+            decode(body, Some("iso-8859-1")).unwrap(),
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><a>é</a>"
+        );
         let bom = b"\xef\xbb\xbf<a>\xc3\xa9</a>";
         assert_eq!(decode(bom, Some("iso-8859-1")).unwrap(), "<a>é</a>");
         let utf16 = b"\xff\xfe<\x00a\x00>\x00";

@@ -104,8 +104,12 @@ impl ClientBuilder {
     /// Reads a PEM CA certificate from a file; see [`ClientBuilder::ca_cert_pem`].
     pub fn ca_cert_file(self, path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
-        let pem = std::fs::read(path)
-            .map_err(|e| Error::Config(format!("cannot read CA certificate {}: {e}", path.display())))?;
+        let pem = std::fs::read(path).map_err(|e| {
+            Error::Config(format!(
+                "cannot read CA certificate {}: {e}",
+                path.display()
+            ))
+        })?;
         Ok(self.ca_cert_pem(pem))
     }
 
@@ -126,9 +130,9 @@ impl ClientBuilder {
     /// Builds the client.
     pub fn build(self) -> Result<Client> {
         let endpoint = endpoint_url(&self.url)?;
-        let token = self
-            .token
-            .ok_or_else(|| Error::Config("no token configured: set one with ClientBuilder::token".into()))?;
+        let token = self.token.ok_or_else(|| {
+            Error::Config("no token configured: set one with ClientBuilder::token".into())
+        })?;
         let mut http = reqwest::Client::builder()
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
@@ -139,7 +143,9 @@ impl ClientBuilder {
             let certs = reqwest::Certificate::from_pem_bundle(pem)
                 .map_err(|e| Error::Config(format!("bad CA certificate: {e}")))?;
             if certs.is_empty() {
-                return Err(Error::Config("bad CA certificate: no PEM certificate found".into()));
+                return Err(Error::Config(
+                    "bad CA certificate: no PEM certificate found".into(),
+                ));
             }
             for cert in certs {
                 http = http.add_root_certificate(cert);
@@ -171,12 +177,18 @@ fn endpoint_url(url: &str) -> Result<Url> {
     };
     let mut parsed = Url::parse(url.trim()).map_err(|e| invalid(e.to_string()))?;
     if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(invalid(format!("scheme {:?} is not http or https", parsed.scheme())));
+        return Err(invalid(format!(
+            "scheme {:?} is not http or https",
+            parsed.scheme()
+        )));
     }
     if parsed.host_str().is_none_or(str::is_empty) {
         return Err(invalid("no host".into()));
     }
-    if parsed.query().is_some_and(|q| q.eq_ignore_ascii_case("wsdl")) {
+    if parsed
+        .query()
+        .is_some_and(|q| q.eq_ignore_ascii_case("wsdl"))
+    {
         parsed.set_query(None);
     }
     if matches!(parsed.path(), "" | "/") {
@@ -227,7 +239,11 @@ impl Client {
     /// Calls `op` with one argument text per part, in WSDL order (`None` leaves a part out; the
     /// token part is filled in by the client whatever is passed). The generated methods call
     /// this; it is public for dynamic callers such as the command line.
-    pub async fn call(&self, op: &'static OperationInfo, args: Vec<Option<String>>) -> Result<Response> {
+    pub async fn call(
+        &self,
+        op: &'static OperationInfo,
+        args: Vec<Option<String>>,
+    ) -> Result<Response> {
         if args.len() != op.params.len() {
             return Err(Error::Arity {
                 operation: op.name,
@@ -252,8 +268,12 @@ impl Client {
         let started = Instant::now();
         let result = self.post(op, body).await;
         match &result {
-            Ok(r) => tracing::debug!(target: "uscall", operation = op.name, elapsed_ms = started.elapsed().as_millis() as u64, bytes = r.raw().len(), "ok"),
-            Err(e) => tracing::debug!(target: "uscall", operation = op.name, elapsed_ms = started.elapsed().as_millis() as u64, error = %e, "failed"),
+            Ok(r) => {
+                tracing::debug!(target: "uscall", operation = op.name, elapsed_ms = started.elapsed().as_millis() as u64, bytes = r.raw().len(), "ok")
+            }
+            Err(e) => {
+                tracing::debug!(target: "uscall", operation = op.name, elapsed_ms = started.elapsed().as_millis() as u64, error = %e, "failed")
+            }
         }
         result
     }
@@ -269,13 +289,29 @@ impl Client {
                 .header("SOAPAction", format!("\"{}\"", op.soap_action)),
             SoapVersion::Soap12 => self.inner.http.post(endpoint).header(
                 CONTENT_TYPE,
-                format!("application/soap+xml; charset=utf-8; action=\"{}\"", op.soap_action),
+                format!(
+                    "application/soap+xml; charset=utf-8; action=\"{}\"",
+                    op.soap_action
+                ),
             ),
         };
-        let response = request.body(body).send().await.map_err(|e| self.transport(op, e))?;
+        let response = request
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| self.transport(op, e))?;
         let status = response.status();
-        let content_type = response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
-        let location = response.headers().get(LOCATION).map(HeaderValue::as_bytes).map(String::from_utf8_lossy).map(|l| l.into_owned());
+        let content_type = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let location = response
+            .headers()
+            .get(LOCATION)
+            .map(HeaderValue::as_bytes)
+            .map(String::from_utf8_lossy)
+            .map(|l| l.into_owned());
         let bytes = response.bytes().await.map_err(|e| self.transport(op, e))?;
         tracing::trace!(target: "uscall::wire", operation = op.name, status = status.as_u16(), response = %text::redact(&String::from_utf8_lossy(&bytes), &self.inner.token.0));
         self.read(op, status.as_u16(), content_type, location, &bytes)
@@ -287,9 +323,17 @@ impl Client {
         let _ = endpoint.set_username("");
         let endpoint = endpoint.to_string();
         if source.is_timeout() {
-            Error::Timeout { operation: op.name, endpoint, source }
+            Error::Timeout {
+                operation: op.name,
+                endpoint,
+                source,
+            }
         } else {
-            Error::Transport { operation: op.name, endpoint, source }
+            Error::Transport {
+                operation: op.name,
+                endpoint,
+                source,
+            }
         }
     }
 
@@ -311,7 +355,10 @@ impl Client {
             excerpt: text::redact(&excerpt, token),
         };
         if (300..400).contains(&status) {
-            return Err(http_error(format!("redirected to {}", location.unwrap_or_default())));
+            return Err(http_error(format!(
+                "redirected to {}",
+                location.unwrap_or_default()
+            )));
         }
         let charset = content_type.as_deref().and_then(text::charset_param);
         let decoded = match charset::decode(body, charset) {

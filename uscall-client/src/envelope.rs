@@ -28,7 +28,9 @@ pub(crate) fn build(op: &OperationInfo, args: &[Option<&str>]) -> Result<String,
     let encoded = op.body_use == Use::Encoded;
     let size: usize = args.iter().flatten().map(|a| a.len() + 64).sum();
     let mut xml = String::with_capacity(512 + size);
-    xml.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<SOAP-ENV:Envelope xmlns:SOAP-ENV=\"");
+    xml.push_str(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<SOAP-ENV:Envelope xmlns:SOAP-ENV=\"",
+    );
     xml.push_str(env_ns);
     xml.push_str("\" xmlns:xsd=\"");
     xml.push_str(XSD);

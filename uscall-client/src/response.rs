@@ -25,7 +25,9 @@ pub(crate) struct ParseError {
 /// Parses a decoded SOAP 1.1 or 1.2 envelope. Elements are matched by namespace, not by prefix.
 pub(crate) fn parse(xml: &str) -> Result<Parsed, ParseError> {
     let mut reader = NsReader::from_str(xml);
-    let mut p = Parser { reader: &mut reader };
+    let mut p = Parser {
+        reader: &mut reader,
+    };
     let result = p.document();
     let position = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
     result.map_err(|message| ParseError { message, position })
@@ -45,7 +47,9 @@ struct Elem {
 
 impl Parser<'_, '_> {
     fn document(&mut self) -> Result<Parsed, String> {
-        let envelope = self.next_element()?.ok_or("the body holds no XML element")?;
+        let envelope = self
+            .next_element()?
+            .ok_or("the body holds no XML element")?;
         if !(envelope.soap && envelope.local == "Envelope") {
             return Err(format!(
                 "expected a SOAP Envelope, found <{}>",
@@ -64,7 +68,7 @@ impl Parser<'_, '_> {
             }
         }
         // Read on to the end, so that a truncated or malformed tail is an error, not ignored.
-        while self.next_element()?.is_some() {
+        if self.next_element()?.is_some() {
             return Err("content after the Envelope".into());
         }
         found.ok_or_else(|| "the Envelope has no Body".into())
@@ -238,11 +242,12 @@ impl Parser<'_, '_> {
 
     fn elem(&self, start: &BytesStart<'_>, empty: bool) -> Elem {
         let (ns, local) = self.reader.resolver().resolve_element(start.name());
-        let soap = matches!(ns, ResolveResult::Bound(Namespace(n)) if n == SOAP11_ENV || n == SOAP12_ENV);
-        let nil = start.attributes().flatten().any(|a| {
-            a.key.local_name().as_ref() == "nil"
-                && matches!(&*a.value, "true" | "1")
-        });
+        let soap =
+            matches!(ns, ResolveResult::Bound(Namespace(n)) if n == SOAP11_ENV || n == SOAP12_ENV);
+        let nil = start
+            .attributes()
+            .flatten()
+            .any(|a| a.key.local_name().as_ref() == "nil" && matches!(&*a.value, "true" | "1"));
         Elem {
             soap,
             local: local.as_ref().to_owned(),
@@ -261,7 +266,10 @@ impl Parser<'_, '_> {
 }
 
 fn resolve_ref(r: &BytesRef<'_>) -> Result<char, String> {
-    if let Some(c) = r.resolve_char_ref().map_err(|e| format!("bad character reference: {e}"))? {
+    if let Some(c) = r
+        .resolve_char_ref()
+        .map_err(|e| format!("bad character reference: {e}"))?
+    {
         return Ok(c);
     }
     match &**r {
@@ -313,21 +321,44 @@ mod tests {
 
     #[test]
     fn nil_and_empty_return_parts_are_empty_text() {
-        let env = |inner: &str| format!("<s:Envelope xmlns:s='http://schemas.xmlsoap.org/soap/envelope/' xmlns:xsi='http://www.w3.org/2001/XMLSchema-instance'><s:Body><r>{inner}</r></s:Body></s:Envelope>");
-        assert_eq!(ok(&env("<return xsi:nil='true'/>")), Parsed::Return(String::new()));
+        let env = |inner: &str| {
+            format!(
+                "<s:Envelope xmlns:s='http://schemas.xmlsoap.org/soap/envelope/' xmlns:xsi='http://www.w3.org/2001/XMLSchema-instance'><s:Body><r>{inner}</r></s:Body></s:Envelope>"
+            )
+        };
+        assert_eq!(
+            ok(&env("<return xsi:nil='true'/>")),
+            Parsed::Return(String::new())
+        );
         assert_eq!(ok(&env("<return></return>")), Parsed::Return(String::new()));
     }
 
     #[test]
     fn refusals_name_what_is_wrong() {
         let err = |xml: &str| parse(xml).unwrap_err().message;
-        assert_eq!(err("<html><body>Erro</body></html>"), "expected a SOAP Envelope, found <html>");
+        assert_eq!(
+            err("<html><body>Erro</body></html>"),
+            "expected a SOAP Envelope, found <html>"
+        );
         assert_eq!(err(""), "the body holds no XML element");
         assert!(err("<s:Envelope xmlns:s='http://schemas.xmlsoap.org/soap/envelope/'><s:Body><r><return>{").contains("ends inside <return>"));
         assert!(err("<!DOCTYPE x [<!ENTITY a 'b'>]><x/>").contains("DTD"));
-        assert_eq!(err("<s:Envelope xmlns:s='http://schemas.xmlsoap.org/soap/envelope/'><s:Body><r/></s:Body></s:Envelope>"), "<r> has no return part");
-        assert_eq!(err("<s:Envelope xmlns:s='http://schemas.xmlsoap.org/soap/envelope/'><s:Body/></s:Envelope>"), "the Body is empty");
-        assert_eq!(err("<s:Envelope xmlns:s='http://schemas.xmlsoap.org/soap/envelope/'></s:Envelope>"), "the Envelope has no Body");
+        assert_eq!(
+            err(
+                "<s:Envelope xmlns:s='http://schemas.xmlsoap.org/soap/envelope/'><s:Body><r/></s:Body></s:Envelope>"
+            ),
+            "<r> has no return part"
+        );
+        assert_eq!(
+            err(
+                "<s:Envelope xmlns:s='http://schemas.xmlsoap.org/soap/envelope/'><s:Body/></s:Envelope>"
+            ),
+            "the Body is empty"
+        );
+        assert_eq!(
+            err("<s:Envelope xmlns:s='http://schemas.xmlsoap.org/soap/envelope/'></s:Envelope>"),
+            "the Envelope has no Body"
+        );
         assert!(err("<s:Envelope xmlns:s='http://schemas.xmlsoap.org/soap/envelope/'><s:Body><r><return>&bogus;</return></r></s:Body></s:Envelope>").contains("&bogus;"));
         assert!(err("<s:Envelope xmlns:s='http://schemas.xmlsoap.org/soap/envelope/'><s:Body><r><return><a/></return></r></s:Body></s:Envelope>").contains("where text was expected"));
     }

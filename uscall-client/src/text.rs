@@ -16,7 +16,9 @@ pub(crate) fn redact(text: &str, secret: &str) -> String {
 pub(crate) fn charset_param(content_type: &str) -> Option<&str> {
     content_type.split(';').skip(1).find_map(|p| {
         let (k, v) = p.split_once('=')?;
-        k.trim().eq_ignore_ascii_case("charset").then(|| v.trim().trim_matches('"'))
+        k.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| v.trim().trim_matches('"'))
     })
 }
 
@@ -28,7 +30,10 @@ pub(crate) fn excerpt(body: &str, at: usize) -> String {
         start -= 1;
     }
     let body = &body[start..];
-    let lower = body.get(..body.len().min(512)).unwrap_or(body).to_ascii_lowercase();
+    let lower = body
+        .get(..body.len().min(512))
+        .unwrap_or(body)
+        .to_ascii_lowercase();
     let text = if lower.contains("<html") || lower.contains("<!doctype html") {
         strip_tags(body)
     } else {
@@ -52,7 +57,11 @@ fn strip_tags(html: &str) -> String {
         if rest.starts_with("<!--") {
             i += rest.find("-->").map_or(rest.len(), |e| e + 3);
         } else if rest.starts_with("<script") || rest.starts_with("<style") {
-            let close = if rest.starts_with("<script") { "</script" } else { "</style" };
+            let close = if rest.starts_with("<script") {
+                "</script"
+            } else {
+                "</style"
+            };
             i += rest.find(close).map_or(rest.len(), |e| e + close.len());
             i += lower[i..].find('>').map_or(lower.len() - i, |e| e + 1);
         } else if rest.starts_with('<') {
@@ -64,7 +73,10 @@ fn strip_tags(html: &str) -> String {
             i += next;
         }
     }
-    out.replace("&nbsp;", " ").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    out.replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 #[cfg(test)]
@@ -88,7 +100,10 @@ mod tests {
     #[test]
     fn secrets_and_charsets() {
         assert_eq!(redact("a $1$x b $1$x", "$1$x"), "a <redacted> b <redacted>");
-        assert_eq!(charset_param("text/xml; charset=\"ISO-8859-1\""), Some("ISO-8859-1"));
+        assert_eq!(
+            charset_param("text/xml; charset=\"ISO-8859-1\""),
+            Some("ISO-8859-1")
+        );
         assert_eq!(charset_param("text/xml"), None);
     }
 }

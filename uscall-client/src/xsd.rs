@@ -38,7 +38,11 @@ impl ToXsd for f64 {
         if self.is_nan() {
             "NaN".into()
         } else if self.is_infinite() {
-            if *self > 0.0 { "INF".into() } else { "-INF".into() }
+            if *self > 0.0 {
+                "INF".into()
+            } else {
+                "-INF".into()
+            }
         } else {
             self.to_string()
         }
@@ -69,7 +73,10 @@ pub fn check_text(kind: XsdKind, text: &str) -> Result<String, &'static str> {
     let t = text.trim();
     match kind {
         XsdKind::String => Ok(text.to_owned()),
-        XsdKind::Integer => t.parse::<i64>().map(|v| v.to_string()).map_err(|_| "an integer"),
+        XsdKind::Integer => t
+            .parse::<i64>()
+            .map(|v| v.to_string())
+            .map_err(|_| "an integer"),
         XsdKind::Boolean => match t {
             "true" | "1" => Ok("true".into()),
             "false" | "0" => Ok("false".into()),
@@ -117,7 +124,13 @@ mod tests {
         assert_eq!(check_text(XsdKind::Integer, "42"), Ok("42".into()));
         assert_eq!(check_text(XsdKind::Integer, "4x"), Err("an integer"));
         assert_eq!(check_text(XsdKind::Boolean, "1"), Ok("true".into()));
-        assert_eq!(check_text(XsdKind::Date, "2025-06-31"), Err("a date (YYYY-MM-DD)"));
-        assert_eq!(check_text(XsdKind::DateTime, "2025-06-02 10:00:00"), Ok("2025-06-02T10:00:00".into()));
+        assert_eq!(
+            check_text(XsdKind::Date, "2025-06-31"),
+            Err("a date (YYYY-MM-DD)")
+        );
+        assert_eq!(
+            check_text(XsdKind::DateTime, "2025-06-02 10:00:00"),
+            Ok("2025-06-02T10:00:00".into())
+        );
     }
 }

@@ -1,1 +1,221 @@
-fn main() {}
+//! The `uscall` command line: one subcommand per WSDL operation, built from the generated table.
+
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use std::error::Error as _;
+use std::process::ExitCode;
+use std::time::Duration;
+use uscall_client::meta::OperationInfo;
+use uscall_client::xsd::check_text;
+use uscall_client::{Client, Error, OPERATIONS};
+
+const EXIT_CODES: &str = "\
+Exit status: 0 on success; 1 for other errors; 2 for usage errors; 3 when the service answers \
+with a SOAP fault; 4 for an HTTP error status; 5 when the server cannot be reached or times out; \
+6 when the answer cannot be read (bad XML, charset or JSON).";
+
+fn cli() -> Command {
+    let mut cmd = Command::new("uscall")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about("Calls the USCall UC PBX webservice and prints its JSON answer")
+        .long_about(
+            "Calls the USCall UC PBX webservice (SOAP, wsuscall.php) and prints its JSON answer, \
+             pretty-printed, on standard output. Every operation of the WSDL is a subcommand; \
+             `uscall <operation> --help` lists its parameters.",
+        )
+        .after_help(EXIT_CODES)
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .arg(
+            Arg::new("url")
+                .long("url")
+                .env("USCALL_URL")
+                .global(true)
+                .value_name("URL")
+                .help("Endpoint, its ?wsdl URL, or the PBX base URL (https://HOST)"),
+        )
+        .arg(
+            Arg::new("token")
+                .long("token")
+                .env("USCALL_TOKEN")
+                .hide_env_values(true)
+                .global(true)
+                .value_name("TOKEN")
+                .help(
+                    "Company token (prefer USCALL_TOKEN: command lines are visible to other users)",
+                ),
+        )
+        .arg(
+            Arg::new("ca-cert")
+                .long("ca-cert")
+                .global(true)
+                .value_name("FILE")
+                .help("Also trust this PEM CA certificate (for a self-signed PBX)"),
+        )
+        .arg(
+            Arg::new("insecure")
+                .long("insecure")
+                .global(true)
+                .action(ArgAction::SetTrue)
+                .help("Do NOT verify the TLS certificate (dangerous; prefer --ca-cert)"),
+        )
+        .arg(
+            Arg::new("timeout")
+                .long("timeout")
+                .global(true)
+                .value_name("SECONDS")
+                .value_parser(parse_seconds)
+                .help("Limit for a whole call [default: 120]"),
+        )
+        .arg(
+            Arg::new("connect-timeout")
+                .long("connect-timeout")
+                .global(true)
+                .value_name("SECONDS")
+                .value_parser(parse_seconds)
+                .help("Limit for connecting [default: 10]"),
+        );
+    for op in OPERATIONS {
+        cmd = cmd.subcommand(operation_command(op));
+    }
+    cmd
+}
+
+fn operation_command(op: &'static OperationInfo) -> Command {
+    let mut sub = Command::new(op.cli_name)
+        .about(op.summary)
+        .long_about(format!(
+            "{}\n\nWire operation `{}`, SOAPAction `{}`.",
+            op.documentation, op.name, op.soap_action
+        ))
+        .after_help(EXIT_CODES);
+    for p in op.user_params() {
+        let note = if p.required { "" } else { " (optional)" };
+        sub = sub.arg(
+            Arg::new(p.cli_name)
+                .long(p.cli_name)
+                .value_name(p.name.to_uppercase())
+                .required(p.required)
+                .help(format!("Part `{}`, {}{note}", p.name, p.xsd_type)),
+        );
+    }
+    sub
+}
+
+fn parse_seconds(text: &str) -> Result<Duration, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s.is_finite() && s > 0.0 => Ok(Duration::from_secs_f64(s)),
+        _ => Err(format!("{text:?} is not a positive number of seconds")),
+    }
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    let matches = cli().get_matches();
+    let Some((name, sub)) = matches.subcommand() else {
+        unreachable!("clap requires a subcommand")
+    };
+    let op = OPERATIONS
+        .iter()
+        .copied()
+        .find(|op| op.cli_name == name)
+        .expect("subcommands come from OPERATIONS");
+    match run(&matches, op, sub).await {
+        Ok(json) => {
+            println!("{json}");
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            eprintln!("uscall: {}", failure.message);
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+struct Failure {
+    message: String,
+    code: u8,
+}
+
+impl Failure {
+    fn usage(message: impl Into<String>) -> Failure {
+        Failure {
+            message: message.into(),
+            code: 2,
+        }
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Failure {
+        let code = match &error {
+            Error::Fault { .. } => 3,
+            Error::Http { .. } => 4,
+            Error::Transport { .. } | Error::Timeout { .. } => 5,
+            Error::Malformed { .. } | Error::Json { .. } => 6,
+            Error::InvalidUrl { .. }
+            | Error::InvalidValue { .. }
+            | Error::InvalidCharacter { .. } => 2,
+            _ => 1,
+        };
+        // One line: the error, then each cause it wraps.
+        let mut message = error.to_string();
+        let mut source = error.source();
+        while let Some(cause) = source {
+            message.push_str(": ");
+            message.push_str(&cause.to_string());
+            source = cause.source();
+        }
+        let message = message.split_whitespace().collect::<Vec<_>>().join(" ");
+        Failure { message, code }
+    }
+}
+
+async fn run(
+    global: &ArgMatches,
+    op: &'static OperationInfo,
+    sub: &ArgMatches,
+) -> Result<String, Failure> {
+    let url = global.get_one::<String>("url").ok_or_else(|| {
+        Failure::usage(
+            "no URL: pass --url https://HOST/aplicativos/webservice/wsuscall.php or set USCALL_URL",
+        )
+    })?;
+    let token = global
+        .get_one::<String>("token")
+        .ok_or_else(|| Failure::usage("no token: set USCALL_TOKEN or pass --token"))?;
+    let mut builder = Client::builder(url).token(token.as_str());
+    if let Some(path) = global.get_one::<String>("ca-cert") {
+        builder = builder.ca_cert_file(path)?;
+    }
+    if global.get_flag("insecure") {
+        eprintln!(
+            "uscall: warning: TLS certificate verification is OFF (--insecure): anyone on the \
+             network path can read the token and change answers; use --ca-cert instead"
+        );
+        builder = builder.danger_accept_invalid_certs(true);
+    }
+    if let Some(t) = global.get_one::<Duration>("timeout") {
+        builder = builder.timeout(*t);
+    }
+    if let Some(t) = global.get_one::<Duration>("connect-timeout") {
+        builder = builder.connect_timeout(*t);
+    }
+    let client = builder.build()?;
+    let mut args = Vec::with_capacity(op.params.len());
+    for p in op.params {
+        let value = match sub.get_one::<String>(p.cli_name) {
+            Some(text) if !p.token => Some(check_text(p.kind, text).map_err(|expected| {
+                Failure::from(Error::InvalidValue {
+                    operation: op.name,
+                    param: p.name,
+                    expected,
+                    value: text.clone(),
+                })
+            })?),
+            _ => None,
+        };
+        args.push(value);
+    }
+    let response = client.call(op, args).await?;
+    Ok(serde_json::to_string_pretty(response.json()).expect("a JSON value always serialises"))
+}
