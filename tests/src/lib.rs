@@ -806,3 +806,40 @@ pub fn hms_seconds(hms: &str) -> usize {
                 .unwrap_or_else(|_| panic!("not HH:MM:SS: {hms}"))
     })
 }
+
+/// The `uscall` binary, built (if needed) with the same cargo and target directory as the tests.
+pub fn uscall_bin() -> PathBuf {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let status = Command::new(&cargo)
+            .args([
+                "build",
+                "--quiet",
+                "--package",
+                "uscall-client",
+                "--bin",
+                "uscall",
+            ])
+            .current_dir(repo_root())
+            .status()
+            .unwrap_or_else(|e| panic!("running `{cargo} build --bin uscall`: {e}"));
+        assert!(status.success(), "`cargo build --bin uscall` failed");
+        target_dir().join("debug").join("uscall")
+    })
+    .clone()
+}
+
+/// Cargo's target directory for this workspace.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map(|p| {
+            if p.is_relative() {
+                repo_root().join(p)
+            } else {
+                p
+            }
+        })
+        .unwrap_or_else(|| repo_root().join("target"))
+}
