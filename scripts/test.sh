@@ -62,5 +62,5 @@ else
 fi
 export USCALL_TEST_PYTHON="$venv/bin/python"
 
-say "cargo test --workspace --all-targets $*"
-exec cargo test --workspace --all-targets "$@"
+say "cargo test --workspace $*"
+exec cargo test --workspace "$@"

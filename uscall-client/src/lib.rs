@@ -22,3 +22,8 @@ pub use generated::OPERATIONS;
 pub mod requests {
     pub use crate::generated::*;
 }
+
+/// The workspace README's Rust examples, compiled as doctests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct WorkspaceReadme;
