@@ -17,66 +17,66 @@ async fn invoke(client: &Client, call: &Call) -> Result<Response, Error> {
         }};
     }
     match call.op {
-        "getAgent" => client.get_agent().await,
+        "getAgent" => client.raw().get_agent().await,
         "startCall" => {
-            opt!(client.start_call(r("tipo"), r("origem"), r("destino"), r("categoria")), "idcti" => idcti)
+            opt!(client.raw().start_call(r("tipo"), r("origem"), r("destino"), r("categoria")), "idcti" => idcti)
         }
         "cdrSearch" => {
-            opt!(client.cdr_search(), "dataini" => dataini, "datafin" => datafin, "origem" => origem, "destino" => destino, "idunico" => idunico)
+            opt!(client.raw().cdr_search(), "dataini" => dataini, "datafin" => datafin, "origem" => origem, "destino" => destino, "idunico" => idunico)
         }
-        "audioDownload" => opt!(client.audio_download(r("idunico")), "formato" => formato),
+        "audioDownload" => opt!(client.raw().audio_download(r("idunico")), "formato" => formato),
         "agentLogin" => {
-            opt!(client.agent_login(r("agente"), r("ramal"), r("senhamd5")), "filachave" => filachave)
+            opt!(client.raw().agent_login(r("agente"), r("ramal"), r("senhamd5")), "filachave" => filachave)
         }
-        "agentLogout" => client.agent_logout(r("agente")).await,
-        "agentStatus" => opt!(client.agent_status(), "agente" => agente),
-        "getPauses" => client.get_pauses().await,
-        "startPause" => client.start_pause(r("agente"), r("idpausa")).await,
-        "endPause" => client.end_pause(r("agente")).await,
-        "hangupCall" => opt!(client.hangup_call(r("ramal")), "agente" => agente),
+        "agentLogout" => client.raw().agent_logout(r("agente")).await,
+        "agentStatus" => opt!(client.raw().agent_status(), "agente" => agente),
+        "getPauses" => client.raw().get_pauses().await,
+        "startPause" => client.raw().start_pause(r("agente"), r("idpausa")).await,
+        "endPause" => client.raw().end_pause(r("agente")).await,
+        "hangupCall" => opt!(client.raw().hangup_call(r("ramal")), "agente" => agente),
         "monitExten" => {
-            opt!(client.monit_exten(r("srcramal"), r("dstramal")), "agente" => agente, "tipo" => tipo)
+            opt!(client.raw().monit_exten(r("srcramal"), r("dstramal")), "agente" => agente, "tipo" => tipo)
         }
-        "getExtens" => opt!(client.get_extens(), "ramal" => ramal),
-        "extenStatus" => opt!(client.exten_status(), "tipo" => tipo, "ramal" => ramal),
-        "getQueue" => opt!(client.get_queue(), "fila" => fila),
-        "queueStatus" => opt!(client.queue_status(), "fila" => fila),
-        "cdrTariff" => opt!(client.cdr_tariff(), "dataini" => dataini, "datafin" => datafin),
-        "listTrunk" => client.list_trunk().await,
-        "listURA" => opt!(client.list_ura(), "idura" => idura),
+        "getExtens" => opt!(client.raw().get_extens(), "ramal" => ramal),
+        "extenStatus" => opt!(client.raw().exten_status(), "tipo" => tipo, "ramal" => ramal),
+        "getQueue" => opt!(client.raw().get_queue(), "fila" => fila),
+        "queueStatus" => opt!(client.raw().queue_status(), "fila" => fila),
+        "cdrTariff" => opt!(client.raw().cdr_tariff(), "dataini" => dataini, "datafin" => datafin),
+        "listTrunk" => client.raw().list_trunk().await,
+        "listURA" => opt!(client.raw().list_ura(), "idura" => idura),
         "startCallura" => opt!(
-            client.start_callura(r("idura"), r("destino"), r("categoria")),
+            client.raw().start_callura(r("idura"), r("destino"), r("categoria")),
             "idcti" => idcti, "cti_info1" => cti_info1, "cti_info2" => cti_info2, "cti_info3" => cti_info3,
             "cti_info4" => cti_info4, "cti_info5" => cti_info5, "cti_info6" => cti_info6, "cti_info7" => cti_info7,
             "cti_info8" => cti_info8, "cti_info9" => cti_info9, "cti_info10" => cti_info10,
         ),
         "cdrURA" => {
-            opt!(client.cdr_ura(), "dataini" => dataini, "datafin" => datafin, "idura" => idura, "idunico" => idunico)
+            opt!(client.raw().cdr_ura(), "dataini" => dataini, "datafin" => datafin, "idura" => idura, "idunico" => idunico)
         }
         "ccenterAgents" => {
-            opt!(client.ccenter_agents(r("agentes"), r("filas")), "dataini" => dataini, "datafin" => datafin)
+            opt!(client.raw().ccenter_agents(r("agentes"), r("filas")), "dataini" => dataini, "datafin" => datafin)
         }
         "ccenterAttendForms" => {
-            opt!(client.ccenter_attend_forms(), "agentes" => agentes, "filas" => filas, "dataini" => dataini, "datafin" => datafin)
+            opt!(client.raw().ccenter_attend_forms(), "agentes" => agentes, "filas" => filas, "dataini" => dataini, "datafin" => datafin)
         }
         "ccenterCdr" => {
-            opt!(client.ccenter_cdr(r("agentes"), r("filas")), "dataini" => dataini, "datafin" => datafin)
+            opt!(client.raw().ccenter_cdr(r("agentes"), r("filas")), "dataini" => dataini, "datafin" => datafin)
         }
         "ccenterMetrics" => {
-            opt!(client.ccenter_metrics(r("report_name"), r("agentes"), r("filas")), "dataini" => dataini, "datafin" => datafin)
+            opt!(client.raw().ccenter_metrics(r("report_name"), r("agentes"), r("filas")), "dataini" => dataini, "datafin" => datafin)
         }
-        "ccenterMetricsReports" => client.ccenter_metrics_reports().await,
+        "ccenterMetricsReports" => client.raw().ccenter_metrics_reports().await,
         "ccenterPauses" => {
-            opt!(client.ccenter_pauses(r("report_type"), r("agentes"), r("filas")), "dataini" => dataini, "datafin" => datafin)
+            opt!(client.raw().ccenter_pauses(r("report_type"), r("agentes"), r("filas")), "dataini" => dataini, "datafin" => datafin)
         }
         "ccenterSchedules" => {
-            opt!(client.ccenter_schedules(), "dataini" => dataini, "datafin" => datafin, "agentes" => agentes)
+            opt!(client.raw().ccenter_schedules(), "dataini" => dataini, "datafin" => datafin, "agentes" => agentes)
         }
         "ccenterSessions" => {
-            opt!(client.ccenter_sessions(r("report_type"), r("agentes"), r("filas")), "dataini" => dataini, "datafin" => datafin)
+            opt!(client.raw().ccenter_sessions(r("report_type"), r("agentes"), r("filas")), "dataini" => dataini, "datafin" => datafin)
         }
         "ccenterSurvey" => {
-            opt!(client.ccenter_survey(), "agentes" => agentes, "filas" => filas, "dataini" => dataini, "datafin" => datafin)
+            opt!(client.raw().ccenter_survey(), "agentes" => agentes, "filas" => filas, "dataini" => dataini, "datafin" => datafin)
         }
         other => panic!("no generated method mapped for {other}"),
     }
@@ -158,6 +158,7 @@ async fn accented_text_arrives_intact_in_every_charset_mode() {
         let server = PhpServer::nusoap(&[("USCALL_CHARSET_MODE", mode)]);
         let client = Client::new(&server.url(), TOKEN).unwrap();
         let answer = client
+            .raw()
             .cdr_search()
             .idunico(want["bilheteunico"].as_str().unwrap())
             .await
@@ -171,6 +172,7 @@ async fn accented_text_arrives_intact_in_every_charset_mode() {
             "Ação 😀"
         };
         let echoed = client
+            .raw()
             .start_call("outbound", "São Paulo", destino, "1")
             .await
             .unwrap();
@@ -188,7 +190,12 @@ async fn accented_text_arrives_intact_in_every_charset_mode() {
 async fn faults_and_service_messages_from_real_servers() {
     for server in [PhpServer::nusoap(&[]), PhpServer::native(&[])] {
         let client = Client::new(&server.url(), TOKEN).unwrap();
-        let err = client.cdr_search().idunico("FAULT").await.unwrap_err();
+        let err = client
+            .raw()
+            .cdr_search()
+            .idunico("FAULT")
+            .await
+            .unwrap_err();
         let Error::Fault {
             operation,
             status,
@@ -204,7 +211,7 @@ async fn faults_and_service_messages_from_real_servers() {
 
         // A wrong token is not a fault: the service says so inside the JSON (typed in the overlay).
         let wrong = Client::new(&server.url(), "$1$wrong$token").unwrap();
-        let answer = wrong.get_agent().await.unwrap();
+        let answer = wrong.raw().get_agent().await.unwrap();
         assert_eq!(answer.json()["retorno"], "Token inválido");
     }
 }
@@ -214,7 +221,7 @@ async fn http_errors_from_a_real_server() {
     let server = PhpServer::nusoap(&[]);
     let url = server.url().replace("wsuscall.php", "nao-existe.php");
     let client = Client::new(&url, TOKEN).unwrap();
-    let err = client.get_agent().await.unwrap_err();
+    let err = client.raw().get_agent().await.unwrap_err();
     assert!(matches!(err, Error::Http { status: 404, .. }), "{err:?}");
 }
 
@@ -238,7 +245,7 @@ async fn gzip_answers_are_accepted() {
     assert_eq!(&raw.body[..2], b"\x1f\x8b", "a gzip stream");
     // ...and uscall offers gzip and decodes it.
     let client = Client::new(&server.url(), TOKEN).unwrap();
-    let answer = client.get_agent().await.unwrap();
+    let answer = client.raw().get_agent().await.unwrap();
     assert_eq!(answer.json()["retorno"], fixture()["agents"]);
 }
 
@@ -252,6 +259,7 @@ async fn one_client_shared_by_many_tasks() {
         tasks.push(tokio::spawn(async move {
             let destino = format!("1199999{i:04}");
             let answer = client
+                .raw()
                 .start_call("outbound", "2001", destino.as_str(), "1")
                 .idcti(format!("t{i}"))
                 .await

@@ -125,6 +125,7 @@ async fn start_call_sends_the_exact_envelope_and_headers() {
     let server = canned(ok_answer()).await;
     let client = Client::new(&server.url, TOKEN).unwrap();
     let answer = client
+        .raw()
         .start_call("clicktocall", "1139952800", "2800", "1")
         .await
         .unwrap();
@@ -169,6 +170,7 @@ async fn any_text_is_escaped_and_unusable_characters_are_refused_before_sending(
     let server = canned(ok_answer()).await;
     let client = Client::new(&server.url, TOKEN).unwrap();
     client
+        .raw()
         .start_call("outbound", "<2001>", "a&b ]]> \"q\" 'a' 😀 São\r\n", "1")
         .idcti("x")
         .await
@@ -185,6 +187,7 @@ async fn any_text_is_escaped_and_unusable_characters_are_refused_before_sending(
     assert!(body.contains("<idcti xsi:type=\"xsd:string\">x</idcti>"));
 
     let err = client
+        .raw()
         .start_call("outbound", "2001", "bell\u{7}", "1")
         .await
         .unwrap_err();
@@ -217,7 +220,7 @@ async fn any_text_is_escaped_and_unusable_characters_are_refused_before_sending(
 async fn retorno_of(reply: Vec<u8>) -> Result<String, Error> {
     let server = canned(reply).await;
     let client = Client::new(&server.url, TOKEN).unwrap();
-    let answer = client.get_agent().await?;
+    let answer = client.raw().get_agent().await?;
     Ok(answer.json()["retorno"]
         .as_str()
         .unwrap_or_default()

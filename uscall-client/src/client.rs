@@ -50,6 +50,13 @@ impl fmt::Debug for Client {
     }
 }
 
+/// The generated, untyped methods of a [`Client`]: `client.raw().cdr_search()...await` gives the
+/// service's JSON. See [`Client::raw`].
+#[derive(Debug, Clone, Copy)]
+pub struct Raw<'a> {
+    pub(crate) client: &'a Client,
+}
+
 /// Configures a [`Client`]. TLS certificates are verified unless you explicitly turn it off.
 #[must_use]
 pub struct ClientBuilder {
@@ -216,6 +223,13 @@ impl Client {
             insecure: false,
             user_agent: concat!("uscall/", env!("CARGO_PKG_VERSION")).to_owned(),
         }
+    }
+
+    /// The untyped layer: one generated method per WSDL operation, answering JSON
+    /// ([`Response`]). Operations the typed overlay does not know yet (a newer PBX, after
+    /// `cargo xtask regen`) are always here.
+    pub fn raw(&self) -> Raw<'_> {
+        Raw { client: self }
     }
 
     /// The endpoint requests are posted to.

@@ -2,7 +2,7 @@
 // To change it, edit the WSDL (or fetch a live one with `cargo xtask regen --url URL`) and run `cargo xtask regen`.
 use crate::meta::{OperationInfo, ParamInfo, SoapVersion, Style, Use, XsdKind};
 use crate::xsd::ToXsd;
-use crate::{Client, Response, Result};
+use crate::{Client, Raw, Response, Result};
 
 /// Every operation of the WSDL, in WSDL order.
 pub static OPERATIONS: &[&OperationInfo] = &[
@@ -66,12 +66,12 @@ pub static GET_AGENT: OperationInfo = OperationInfo {
     ],
 };
 
-impl Client {
+impl<'a> Raw<'a> {
     /// Lista os agentes de call center cadastrados na empresa. São retornados os dados: número do agente, nome do agente, senha MD5 e fila chave. Parâmetros necessários: Token.
     ///
     /// Wire operation `getAgent`, SOAPAction `urn:wsuscall#getAgent`.
-    pub fn get_agent(&self) -> GetAgent<'_> {
-        GetAgent { client: self }
+    pub fn get_agent(&self) -> GetAgent<'a> {
+        GetAgent { client: self.client }
     }
 }
 
@@ -176,7 +176,7 @@ pub static START_CALL: OperationInfo = OperationInfo {
     ],
 };
 
-impl Client {
+impl<'a> Raw<'a> {
     /// Efetua uma ligação pelo USCall. O parâmetro tipo informa a forma de discagem: outbound (ligação ativa por um ramal; em origem o número do ramal e em destino o número que será discado) ou clicktocall (discagem para o número em origem, direcionada ao DDR informado em destino). categoria informa a regra de discagem da empresa; o número deve estar no formato das regras dessa categoria. idcti: ID gerado pelo integrador para buscas de gravações (opcional). Parâmetros necessários: Token, tipo, origem, destino, categoria.
     ///
     /// Wire operation `startCall`, SOAPAction `urn:wsuscall#startCall`.
@@ -186,9 +186,9 @@ impl Client {
         origem: impl Into<String>,
         destino: impl Into<String>,
         categoria: impl Into<String>,
-    ) -> StartCall<'_> {
+    ) -> StartCall<'a> {
         StartCall {
-            client: self,
+            client: self.client,
             tipo: tipo.into(),
             origem: origem.into(),
             destino: destino.into(),
@@ -322,13 +322,13 @@ pub static CDR_SEARCH: OperationInfo = OperationInfo {
     ],
 };
 
-impl Client {
+impl<'a> Raw<'a> {
     /// Busca os registros de ligações do PBX. dataini e datafin: data e horário inicial e final do filtro, formato YYYY-MM-DD HH:i:s; se nulos, é usada a data atual, das 00:00:00 às 23:59:59. origem e destino: números de origem e destino do filtro (podem ser nulos). idunico: ID do sistema ou cti para buscar um registro específico. Parâmetros necessários: Token.
     ///
     /// Wire operation `cdrSearch`, SOAPAction `urn:wsuscall#cdrSearch`.
-    pub fn cdr_search(&self) -> CdrSearch<'_> {
+    pub fn cdr_search(&self) -> CdrSearch<'a> {
         CdrSearch {
-            client: self,
+            client: self.client,
             dataini: None,
             datafin: None,
             origem: None,
@@ -456,13 +456,13 @@ pub static AUDIO_DOWNLOAD: OperationInfo = OperationInfo {
     ],
 };
 
-impl Client {
+impl<'a> Raw<'a> {
     /// Busca a gravação de uma ligação no PBX; o áudio é retornado codificado em base64 no campo arquivo_base_64. idunico: ID único da ligação (bilheteunico da função cdrSearch) ou o idcti informado na função startCall. formato: mp3, ogg ou wav; se não informado, WAV (16 bits, 8000 Hz). Parâmetros necessários: Token, idunico.
     ///
     /// Wire operation `audioDownload`, SOAPAction `urn:wsuscall#audioDownload`.
-    pub fn audio_download(&self, idunico: impl Into<String>) -> AudioDownload<'_> {
+    pub fn audio_download(&self, idunico: impl Into<String>) -> AudioDownload<'a> {
         AudioDownload {
-            client: self,
+            client: self.client,
             idunico: idunico.into(),
             formato: None,
         }
@@ -573,7 +573,7 @@ pub static AGENT_LOGIN: OperationInfo = OperationInfo {
     ],
 };
 
-impl Client {
+impl<'a> Raw<'a> {
     /// Efetua o login de um agente no sistema. agente: número do agente; ramal: ramal que o agente irá utilizar; senhamd5: senha do agente em MD5; filachave: fila chave (do tipo Call Center) à qual o agente será associado; se não informada, é usada a fila chave configurada no sistema. Parâmetros necessários: Token, agente, ramal, senhamd5.
     ///
     /// Wire operation `agentLogin`, SOAPAction `urn:wsuscall#agentLogin`.
@@ -582,9 +582,9 @@ impl Client {
         agente: impl Into<String>,
         ramal: impl Into<String>,
         senhamd5: impl Into<String>,
-    ) -> AgentLogin<'_> {
+    ) -> AgentLogin<'a> {
         AgentLogin {
-            client: self,
+            client: self.client,
             agente: agente.into(),
             ramal: ramal.into(),
             senhamd5: senhamd5.into(),
@@ -675,13 +675,13 @@ pub static AGENT_LOGOUT: OperationInfo = OperationInfo {
     ],
 };
 
-impl Client {
+impl<'a> Raw<'a> {
     /// Efetua o logout de um agente no sistema. agente: número do agente logado. Parâmetros necessários: Token, agente.
     ///
     /// Wire operation `agentLogout`, SOAPAction `urn:wsuscall#agentLogout`.
-    pub fn agent_logout(&self, agente: impl Into<String>) -> AgentLogout<'_> {
+    pub fn agent_logout(&self, agente: impl Into<String>) -> AgentLogout<'a> {
         AgentLogout {
-            client: self,
+            client: self.client,
             agente: agente.into(),
         }
     }
@@ -749,13 +749,13 @@ pub static AGENT_STATUS: OperationInfo = OperationInfo {
     ],
 };
 
-impl Client {
+impl<'a> Raw<'a> {
     /// Consulta o status dos agentes. agente: número do agente; se não informado, são retornados todos os agentes. Status possíveis: em pausa, ocupado, tocando, ocioso, ramal inoperante, desconhecido, erro login, nao logado. Parâmetros necessários: Token.
     ///
     /// Wire operation `agentStatus`, SOAPAction `urn:wsuscall#agentStatus`.
-    pub fn agent_status(&self) -> AgentStatus<'_> {
+    pub fn agent_status(&self) -> AgentStatus<'a> {
         AgentStatus {
-            client: self,
+            client: self.client,
             agente: None,
         }
     }
@@ -821,12 +821,12 @@ pub static GET_PAUSES: OperationInfo = OperationInfo {
     ],
 };
 
-impl Client {
+impl<'a> Raw<'a> {
     /// Consulta as pausas cadastradas no sistema: id, nome, tempo máximo em segundos (0 para ilimitado) e filas permitidas (ALL para todas). Parâmetros necessários: Token.
     ///
     /// Wire operation `getPauses`, SOAPAction `urn:wsuscall#getPauses`.
-    pub fn get_pauses(&self) -> GetPauses<'_> {
-        GetPauses { client: self }
+    pub fn get_pauses(&self) -> GetPauses<'a> {
+        GetPauses { client: self.client }
     }
 }
 
@@ -901,7 +901,7 @@ pub static START_PAUSE: OperationInfo = OperationInfo {
     ],
 };
 
-impl Client {
+impl<'a> Raw<'a> {
     /// Pausa um agente logado no sistema. idpausa: ID da pausa, consulte a função getPauses. Parâmetros necessários: Token, agente, idpausa.
     ///
     /// Wire operation `startPause`, SOAPAction `urn:wsuscall#startPause`.
@@ -909,9 +909,9 @@ impl Client {
         &self,
         agente: impl Into<String>,
         idpausa: impl Into<String>,
-    ) -> StartPause<'_> {
+    ) -> StartPause<'a> {
         StartPause {
-            client: self,
+            client: self.client,
             agente: agente.into(),
             idpausa: idpausa.into(),
         }
@@ -986,13 +986,13 @@ pub static END_PAUSE: OperationInfo = OperationInfo {
     ],
 };
 
-impl Client {
+impl<'a> Raw<'a> {
     /// Retira um agente da pausa. agente: número do agente logado. Parâmetros necessários: Token, agente.
     ///
     /// Wire operation `endPause`, SOAPAction `urn:wsuscall#endPause`.
-    pub fn end_pause(&self, agente: impl Into<String>) -> EndPause<'_> {
+    pub fn end_pause(&self, agente: impl Into<String>) -> EndPause<'a> {
         EndPause {
-            client: self,
+            client: self.client,
             agente: agente.into(),
         }
     }
@@ -1070,13 +1070,13 @@ pub static HANGUP_CALL: OperationInfo = OperationInfo {
     ],
 };
 
-impl Client {
+impl<'a> Raw<'a> {
     /// Desconecta uma ligação em curso de um ramal ou agente. ramal: número do ramal ou agente; agente: use yes se o valor em ramal for um agente (se não informado, é considerado um ramal). Parâmetros necessários: Token, ramal.
     ///
     /// Wire operation `hangupCall`, SOAPAction `urn:wsuscall#hangupCall`.
-    pub fn hangup_call(&self, ramal: impl Into<String>) -> HangupCall<'_> {
+    pub fn hangup_call(&self, ramal: impl Into<String>) -> HangupCall<'a> {
         HangupCall {
-            client: self,
+            client: self.client,
             ramal: ramal.into(),
             agente: None,
         }
@@ -1187,7 +1187,7 @@ pub static MONIT_EXTEN: OperationInfo = OperationInfo {
     ],
 };
 
-impl Client {
+impl<'a> Raw<'a> {
     /// Monitora uma ligação em curso de um ramal ou agente. srcramal: ramal que iniciará a monitoria; dstramal: ramal ou agente monitorado; agente: use yes se dstramal for um agente; tipo: escuta (silenciosa, padrão), monitor (o monitorado ouve quem monitora) ou conf (todos se ouvem). Parâmetros necessários: Token, srcramal, dstramal.
     ///
     /// Wire operation `monitExten`, SOAPAction `urn:wsuscall#monitExten`.
@@ -1195,9 +1195,9 @@ impl Client {
         &self,
         srcramal: impl Into<String>,
         dstramal: impl Into<String>,
-    ) -> MonitExten<'_> {
+    ) -> MonitExten<'a> {
         MonitExten {
-            client: self,
+            client: self.client,
             srcramal: srcramal.into(),
             dstramal: dstramal.into(),
             agente: None,
@@ -1294,13 +1294,13 @@ pub static GET_EXTENS: OperationInfo = OperationInfo {
     ],
 };
 
-impl Client {
+impl<'a> Raw<'a> {
     /// Lista os ramais cadastrados no sistema (número, tipo callcenter ou pbx, nome). ramal: número do ramal; se não informado, são listados todos. Parâmetros necessários: Token.
     ///
     /// Wire operation `getExtens`, SOAPAction `urn:wsuscall#getExtens`.
-    pub fn get_extens(&self) -> GetExtens<'_> {
+    pub fn get_extens(&self) -> GetExtens<'a> {
         GetExtens {
-            client: self,
+            client: self.client,
             ramal: None,
         }
     }
@@ -1384,13 +1384,13 @@ pub static EXTEN_STATUS: OperationInfo = OperationInfo {
     ],
 };
 
-impl Client {
+impl<'a> Raw<'a> {
     /// Mostra o status dos ramais: disponível, indisponível, ocupado, tocando ou discando. tipo: callcenter, pbx ou all (padrão: todos); ramal: número do ramal (padrão: todos). Parâmetros necessários: Token.
     ///
     /// Wire operation `extenStatus`, SOAPAction `urn:wsuscall#extenStatus`.
-    pub fn exten_status(&self) -> ExtenStatus<'_> {
+    pub fn exten_status(&self) -> ExtenStatus<'a> {
         ExtenStatus {
-            client: self,
+            client: self.client,
             tipo: None,
             ramal: None,
         }
@@ -1477,13 +1477,13 @@ pub static GET_QUEUE: OperationInfo = OperationInfo {
     ],
 };
 
-impl Client {
+impl<'a> Raw<'a> {
     /// Lista as filas cadastradas no sistema (número, tipo callcenter ou pbx, nome). fila: número da fila; se não informada, são listadas todas. Parâmetros necessários: Token.
     ///
     /// Wire operation `getQueue`, SOAPAction `urn:wsuscall#getQueue`.
-    pub fn get_queue(&self) -> GetQueue<'_> {
+    pub fn get_queue(&self) -> GetQueue<'a> {
         GetQueue {
-            client: self,
+            client: self.client,
             fila: None,
         }
     }
@@ -1557,13 +1557,13 @@ pub static QUEUE_STATUS: OperationInfo = OperationInfo {
     ],
 };
 
-impl Client {
+impl<'a> Raw<'a> {
     /// Lista as ligações em espera nas filas e o status de cada fila: ok (fila vazia) ou busy (ligações em espera). fila: número da fila; se não informada, todas. Parâmetros necessários: Token.
     ///
     /// Wire operation `queueStatus`, SOAPAction `urn:wsuscall#queueStatus`.
-    pub fn queue_status(&self) -> QueueStatus<'_> {
+    pub fn queue_status(&self) -> QueueStatus<'a> {
         QueueStatus {
-            client: self,
+            client: self.client,
             fila: None,
         }
     }
@@ -1647,13 +1647,13 @@ pub static CDR_TARIFF: OperationInfo = OperationInfo {
     ],
 };
 
-impl Client {
+impl<'a> Raw<'a> {
     /// Lista os registros de ligações de saída, para uso com tarifadores. dataini e datafin: data e horário inicial e final, formato YYYY-MM-DD HH:i:s; se não informados, é usada a data do dia, das 00:00 às 23:59. Parâmetros necessários: Token.
     ///
     /// Wire operation `cdrTariff`, SOAPAction `urn:wsuscall#cdrTariff`.
-    pub fn cdr_tariff(&self) -> CdrTariff<'_> {
+    pub fn cdr_tariff(&self) -> CdrTariff<'a> {
         CdrTariff {
-            client: self,
+            client: self.client,
             dataini: None,
             datafin: None,
         }
@@ -1734,12 +1734,12 @@ pub static LIST_TRUNK: OperationInfo = OperationInfo {
     ],
 };
 
-impl Client {
+impl<'a> Raw<'a> {
     /// Lista os troncos criados no PBX: nome, tipo e canal de discagem. Parâmetros necessários: Token.
     ///
     /// Wire operation `listTrunk`, SOAPAction `urn:wsuscall#listTrunk`.
-    pub fn list_trunk(&self) -> ListTrunk<'_> {
-        ListTrunk { client: self }
+    pub fn list_trunk(&self) -> ListTrunk<'a> {
+        ListTrunk { client: self.client }
     }
 }
 
@@ -1804,13 +1804,13 @@ pub static LIST_URA: OperationInfo = OperationInfo {
     ],
 };
 
-impl Client {
+impl<'a> Raw<'a> {
     /// Lista as URAs dinâmicas (com sintetizador de voz) criadas no PBX, com seus fluxos e palavras. idura: ID único da URA para consulta. Parâmetros necessários: Token.
     ///
     /// Wire operation `listURA`, SOAPAction `urn:wsuscall#listURA`.
-    pub fn list_ura(&self) -> ListUra<'_> {
+    pub fn list_ura(&self) -> ListUra<'a> {
         ListUra {
-            client: self,
+            client: self.client,
             idura: None,
         }
     }
@@ -2014,7 +2014,7 @@ pub static START_CALLURA: OperationInfo = OperationInfo {
     ],
 };
 
-impl Client {
+impl<'a> Raw<'a> {
     /// Disca para um número e direciona a ligação atendida para uma URA de atendimento dinâmica. idura: ID da URA; destino: número que será discado, no formato da categoria; categoria: regra de discagem; idcti: ID gerado pelo integrador (opcional); cti_info1 a cti_info10: variáveis faladas pela URA com sintetizador de voz, conforme o texto do fluxo (consulte listURA). Parâmetros necessários: Token, idura, destino, categoria.
     ///
     /// Wire operation `startCallura`, SOAPAction `urn:wsuscall#startCallura`.
@@ -2023,9 +2023,9 @@ impl Client {
         idura: impl Into<String>,
         destino: impl Into<String>,
         categoria: impl Into<String>,
-    ) -> StartCallura<'_> {
+    ) -> StartCallura<'a> {
         StartCallura {
-            client: self,
+            client: self.client,
             idura: idura.into(),
             destino: destino.into(),
             categoria: categoria.into(),
@@ -2236,13 +2236,13 @@ pub static CDR_URA: OperationInfo = OperationInfo {
     ],
 };
 
-impl Client {
+impl<'a> Raw<'a> {
     /// Consulta os registros das ligações que entraram nas URAs de atendimento dinâmicas. dataini e datafin: formato YYYY-MM-DD HH:i:s, padrão a data atual; idura: ID da URA; idunico: ID do sistema ou cti de um registro específico. Parâmetros necessários: Token.
     ///
     /// Wire operation `cdrURA`, SOAPAction `urn:wsuscall#cdrURA`.
-    pub fn cdr_ura(&self) -> CdrUra<'_> {
+    pub fn cdr_ura(&self) -> CdrUra<'a> {
         CdrUra {
-            client: self,
+            client: self.client,
             dataini: None,
             datafin: None,
             idura: None,
@@ -2381,7 +2381,7 @@ pub static CCENTER_AGENTS: OperationInfo = OperationInfo {
     ],
 };
 
-impl Client {
+impl<'a> Raw<'a> {
     /// Relatório de produtividade dos agentes no período: tempos de sessão, ocupado, ocioso e pausas (em segundos e percentuais), TMA e ligações receptivas e ativas. agentes e filas: arrays JSON, ex.: [600,611] e ["Ativo",900]. Parâmetros necessários: Token, agentes, filas.
     ///
     /// Wire operation `ccenterAgents`, SOAPAction `urn:wsuscall#ccenterAgents`.
@@ -2389,9 +2389,9 @@ impl Client {
         &self,
         agentes: impl Into<String>,
         filas: impl Into<String>,
-    ) -> CcenterAgents<'_> {
+    ) -> CcenterAgents<'a> {
         CcenterAgents {
-            client: self,
+            client: self.client,
             agentes: agentes.into(),
             filas: filas.into(),
             dataini: None,
@@ -2518,13 +2518,13 @@ pub static CCENTER_ATTEND_FORMS: OperationInfo = OperationInfo {
     ],
 };
 
-impl Client {
+impl<'a> Raw<'a> {
     /// Relatório detalhado dos atendimentos com formulários e qualificações. Informe agentes ou filas (arrays JSON). Parâmetros necessários: Token.
     ///
     /// Wire operation `ccenterAttendForms`, SOAPAction `urn:wsuscall#ccenterAttendForms`.
-    pub fn ccenter_attend_forms(&self) -> CcenterAttendForms<'_> {
+    pub fn ccenter_attend_forms(&self) -> CcenterAttendForms<'a> {
         CcenterAttendForms {
-            client: self,
+            client: self.client,
             agentes: None,
             filas: None,
             dataini: None,
@@ -2663,7 +2663,7 @@ pub static CCENTER_CDR: OperationInfo = OperationInfo {
     ],
 };
 
-impl Client {
+impl<'a> Raw<'a> {
     /// Registros detalhados das ligações receptivas e ativas do call center. Atenção à ordem: as datas vêm antes de agentes e filas (arrays JSON). Parâmetros necessários: Token, agentes, filas.
     ///
     /// Wire operation `ccenterCdr`, SOAPAction `urn:wsuscall#ccenterCdr`.
@@ -2671,9 +2671,9 @@ impl Client {
         &self,
         agentes: impl Into<String>,
         filas: impl Into<String>,
-    ) -> CcenterCdr<'_> {
+    ) -> CcenterCdr<'a> {
         CcenterCdr {
-            client: self,
+            client: self.client,
             dataini: None,
             datafin: None,
             agentes: agentes.into(),
@@ -2810,7 +2810,7 @@ pub static CCENTER_METRICS: OperationInfo = OperationInfo {
     ],
 };
 
-impl Client {
+impl<'a> Raw<'a> {
     /// Métricas sintéticas do call center no período; o formato depende do relatório. report_name: nome retornado pela função ccenterMetricsReports; agentes e filas: arrays JSON. Parâmetros necessários: Token, report_name, agentes, filas.
     ///
     /// Wire operation `ccenterMetrics`, SOAPAction `urn:wsuscall#ccenterMetrics`.
@@ -2819,9 +2819,9 @@ impl Client {
         report_name: impl Into<String>,
         agentes: impl Into<String>,
         filas: impl Into<String>,
-    ) -> CcenterMetrics<'_> {
+    ) -> CcenterMetrics<'a> {
         CcenterMetrics {
-            client: self,
+            client: self.client,
             report_name: report_name.into(),
             agentes: agentes.into(),
             filas: filas.into(),
@@ -2911,13 +2911,13 @@ pub static CCENTER_METRICS_REPORTS: OperationInfo = OperationInfo {
     ],
 };
 
-impl Client {
+impl<'a> Raw<'a> {
     /// Lista os nomes de relatório válidos para ccenterMetrics, com suas descrições. Parâmetros necessários: Token.
     ///
     /// Wire operation `ccenterMetricsReports`, SOAPAction `urn:wsuscall#ccenterMetricsReports`.
-    pub fn ccenter_metrics_reports(&self) -> CcenterMetricsReports<'_> {
+    pub fn ccenter_metrics_reports(&self) -> CcenterMetricsReports<'a> {
         CcenterMetricsReports {
-            client: self,
+            client: self.client,
         }
     }
 }
@@ -3023,7 +3023,7 @@ pub static CCENTER_PAUSES: OperationInfo = OperationInfo {
     ],
 };
 
-impl Client {
+impl<'a> Raw<'a> {
     /// Relatório de pausas dos agentes. report_type: 0 (sintético) ou 1 (analítico); agentes e filas: arrays JSON. Parâmetros necessários: Token, report_type, agentes, filas.
     ///
     /// Wire operation `ccenterPauses`, SOAPAction `urn:wsuscall#ccenterPauses`.
@@ -3032,9 +3032,9 @@ impl Client {
         report_type: impl Into<String>,
         agentes: impl Into<String>,
         filas: impl Into<String>,
-    ) -> CcenterPauses<'_> {
+    ) -> CcenterPauses<'a> {
         CcenterPauses {
-            client: self,
+            client: self.client,
             report_type: report_type.into(),
             agentes: agentes.into(),
             filas: filas.into(),
@@ -3154,13 +3154,13 @@ pub static CCENTER_SCHEDULES: OperationInfo = OperationInfo {
     ],
 };
 
-impl Client {
+impl<'a> Raw<'a> {
     /// Lista os agendamentos dos agentes (LEMBRETE ou RETORNO) no período. agentes: array JSON. Parâmetros necessários: Token.
     ///
     /// Wire operation `ccenterSchedules`, SOAPAction `urn:wsuscall#ccenterSchedules`.
-    pub fn ccenter_schedules(&self) -> CcenterSchedules<'_> {
+    pub fn ccenter_schedules(&self) -> CcenterSchedules<'a> {
         CcenterSchedules {
-            client: self,
+            client: self.client,
             dataini: None,
             datafin: None,
             agentes: None,
@@ -3300,7 +3300,7 @@ pub static CCENTER_SESSIONS: OperationInfo = OperationInfo {
     ],
 };
 
-impl Client {
+impl<'a> Raw<'a> {
     /// Relatório de sessões (login e logout) dos agentes. report_type: 0 (sintético) ou 1 (analítico); agentes e filas: arrays JSON. Parâmetros necessários: Token, report_type, agentes, filas.
     ///
     /// Wire operation `ccenterSessions`, SOAPAction `urn:wsuscall#ccenterSessions`.
@@ -3309,9 +3309,9 @@ impl Client {
         report_type: impl Into<String>,
         agentes: impl Into<String>,
         filas: impl Into<String>,
-    ) -> CcenterSessions<'_> {
+    ) -> CcenterSessions<'a> {
         CcenterSessions {
-            client: self,
+            client: self.client,
             report_type: report_type.into(),
             agentes: agentes.into(),
             filas: filas.into(),
@@ -3441,13 +3441,13 @@ pub static CCENTER_SURVEY: OperationInfo = OperationInfo {
     ],
 };
 
-impl Client {
+impl<'a> Raw<'a> {
     /// Resultados das pesquisas de satisfação pós-atendimento (COMPLETA, INCOMPLETA ou NÃO AVALIADO), com as avaliações e notas. agentes e filas: arrays JSON. Parâmetros necessários: Token.
     ///
     /// Wire operation `ccenterSurvey`, SOAPAction `urn:wsuscall#ccenterSurvey`.
-    pub fn ccenter_survey(&self) -> CcenterSurvey<'_> {
+    pub fn ccenter_survey(&self) -> CcenterSurvey<'a> {
         CcenterSurvey {
-            client: self,
+            client: self.client,
             agentes: None,
             filas: None,
             dataini: None,

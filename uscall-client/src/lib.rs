@@ -14,7 +14,9 @@ mod text;
 pub mod xsd;
 
 pub use answer::Response;
-pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_PATH, DEFAULT_TIMEOUT};
+pub use client::{
+    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_PATH, DEFAULT_TIMEOUT, Raw,
+};
 pub use error::{Error, Fault, Result};
 /// Every operation of the WSDL, in WSDL order; the command line is built from this table.
 pub use generated::OPERATIONS;

@@ -50,6 +50,7 @@ const SETTERS: &[&str] = &[
 /// Type names the generated file uses or imports.
 const TYPES: &[&str] = &[
     "Client",
+    "Raw",
     "Response",
     "Result",
     "OperationInfo",

@@ -1,4 +1,4 @@
-//! The `Client` method and the request type (fields, setters, `send`, `IntoFuture`) of one operation.
+//! The `Raw` method and the request type (fields, setters, `send`, `IntoFuture`) of one operation.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -9,7 +9,7 @@ use crate::names::{has_self_convention_prefix, ident};
 /// clippy's `too_many_arguments` fires above seven, counting `&self`.
 const MAX_ARGUMENTS: usize = 7;
 
-/// The method on `Client`, then the request type and its impls.
+/// The method on `Raw` (the untyped layer, `client.raw()`), then the request type and its impls.
 pub fn operation(op: &Operation) -> TokenStream {
     let method = method(op);
     let request = request(op);
@@ -70,11 +70,11 @@ fn method(op: &Operation) -> TokenStream {
         }
     });
     quote! {
-        impl Client {
+        impl<'a> Raw<'a> {
             #doc
             #allow
-            pub fn #name(&self, #(#args),*) -> #ty<'_> {
-                #ty { client: self, #(#inits),* }
+            pub fn #name(&self, #(#args),*) -> #ty<'a> {
+                #ty { client: self.client, #(#inits),* }
             }
         }
     }

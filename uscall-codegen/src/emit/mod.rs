@@ -48,7 +48,7 @@ pub fn prelude(api: &Api) -> TokenStream {
     });
     let runtime = has_ops.then(|| {
         quote!(
-            use crate::{Client, Response, Result};
+            use crate::{Client, Raw, Response, Result};
         )
     });
     let all = api.operations.iter().map(|op| {
