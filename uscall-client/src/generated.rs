@@ -2382,7 +2382,7 @@ pub static CCENTER_AGENTS: OperationInfo = OperationInfo {
 };
 
 impl<'a> Raw<'a> {
-    /// Relatório de produtividade dos agentes no período: tempos de sessão, ocupado, ocioso e pausas (em segundos e percentuais), TMA e ligações receptivas e ativas. agentes e filas: arrays JSON, ex.: [600,611] e ["Ativo",900]. Parâmetros necessários: Token, agentes, filas.
+    /// Relatório de produtividade dos agentes no período: tempos de sessão, ocupado, ocioso e pausas (em segundos e percentuais), TMA e ligações receptivas e ativas. agentes e filas: arrays JSON, ex.: \[600,611\] e \["Ativo",900\]. Parâmetros necessários: Token, agentes, filas.
     ///
     /// Wire operation `ccenterAgents`, SOAPAction `urn:wsuscall#ccenterAgents`.
     pub fn ccenter_agents(

@@ -82,12 +82,13 @@ const CLI_FLAGS: &[&str] = &[
     "retries",
     "format",
     "output",
+    "window",
     "help",
     "version",
 ];
 
-/// Subcommands clap adds itself.
-const CLI_COMMANDS: &[&str] = &["help"];
+/// Subcommands clap adds itself, and the command line's own workflows.
+const CLI_COMMANDS: &[&str] = &["help", "recordings"];
 
 /// Statics the generated file defines itself.
 const STATICS: &[&str] = &["OPERATIONS"];

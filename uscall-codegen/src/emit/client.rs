@@ -16,6 +16,19 @@ pub fn operation(op: &Operation) -> TokenStream {
     quote!(#method #request)
 }
 
+/// Vendor text as Markdown that reads as written: `[600,611]` must not become a link, nor
+/// `<x>` an HTML tag.
+fn vendor_text(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    for c in line.chars() {
+        if matches!(c, '[' | ']' | '<') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn values(op: &Operation) -> impl Iterator<Item = &Param> {
     op.params.iter().filter(|p| !p.token)
 }
@@ -27,7 +40,7 @@ fn method(op: &Operation) -> TokenStream {
     let mut lines: Vec<String> = if op.documentation.is_empty() {
         vec![op.summary.clone()]
     } else {
-        op.documentation.lines().map(str::to_owned).collect()
+        op.documentation.lines().map(vendor_text).collect()
     };
     lines.push(String::new());
     lines.push(if op.soap_action.is_empty() {
