@@ -98,6 +98,10 @@
 //                   must be an agent => "Monitoria <tipo> iniciada do ramal <src> para o agente <dst>",
 //                   otherwise "... para o ramal <dst>"
 //
+// Malformed rows (USCALL_MALFORMED, a comma-separated list of operations; only cdrSearch
+// knows it): after filtering, the first row's datahora reads "ontem" and the second row's
+// duracao "1:99:00", so clients can check per-row decoding errors; other rows are untouched.
+//
 // Environment: USCALL_CALL_LOG (append one JSON line per call: server, op, args as bound),
 // USCALL_CHARSET_MODE (escaped: default json_encode flags, ASCII with \u escapes;
 // anything else: JSON_UNESCAPED_UNICODE; "latin1" additionally returns ISO-8859-1
@@ -200,6 +204,13 @@ function uscall_fault(string $string, string $detail)
         return $fn($string, $detail);
     }
     throw new SoapFault('Server', $string, null, $detail);
+}
+
+/** Whether USCALL_MALFORMED names $op (see the header). */
+function uscall_malformed(string $op): bool
+{
+    $ops = array_map('trim', explode(',', getenv('USCALL_MALFORMED') ?: ''));
+    return in_array($op, $ops, true);
 }
 
 function uscall_empty($v): bool
@@ -340,7 +351,16 @@ function cdrSearch($token = null, $dataini = null, $datafin = null, $origem = nu
             return uscall_in_dates($r['datahora'], $dates)
                 && (uscall_empty($a['idunico']) || $r['bilheteunico'] === $a['idunico'] || $r['idcti'] === $a['idunico']);
         });
-        return uscall_filter(array_values($rows), [['origem', uscall_eq($a['origem'])], ['destino', uscall_eq($a['destino'])]]);
+        $rows = uscall_filter(array_values($rows), [['origem', uscall_eq($a['origem'])], ['destino', uscall_eq($a['destino'])]]);
+        if (uscall_malformed('cdrSearch')) {
+            if (isset($rows[0])) {
+                $rows[0]['datahora'] = 'ontem';
+            }
+            if (isset($rows[1])) {
+                $rows[1]['duracao'] = '1:99:00';
+            }
+        }
+        return $rows;
     });
 }
 

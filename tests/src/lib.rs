@@ -177,6 +177,7 @@ const SERVER_ENV: &[&str] = &[
     "USCALL_WSDL_DROP",
     "USCALL_WSDL_ENDPOINT",
     "USCALL_GZIP",
+    "USCALL_MALFORMED",
     "PHP_CLI_SERVER_WORKERS",
 ];
 
@@ -807,27 +808,24 @@ pub fn hms_seconds(hms: &str) -> usize {
     })
 }
 
-/// The `uscall` binary, built (if needed) with the same cargo and target directory as the tests.
+/// Runs `cargo build --quiet ARGS` in the workspace with the cargo running the tests, so the
+/// binaries land in the same target directory, already built or nearly.
+fn cargo_build(args: &[&str]) {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let status = Command::new(&cargo)
+        .args(["build", "--quiet"])
+        .args(args)
+        .current_dir(repo_root())
+        .status()
+        .unwrap_or_else(|e| panic!("running `{cargo} build {}`: {e}", args.join(" ")));
+    assert!(status.success(), "`cargo build {}` failed", args.join(" "));
+}
+
+/// The `uscall` binary, built if needed.
 pub fn uscall_bin() -> PathBuf {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-        let status = Command::new(&cargo)
-            .args([
-                "build",
-                "--quiet",
-                "--package",
-                "uscall-client",
-                "--bin",
-                "uscall",
-            ])
-            .current_dir(repo_root())
-            .status()
-            .unwrap_or_else(|e| panic!("running `{cargo} build --bin uscall`: {e}"));
-        assert!(status.success(), "`cargo build --bin uscall` failed");
-        target_dir().join("debug").join("uscall")
-    })
-    .clone()
+    static BUILT: OnceLock<()> = OnceLock::new();
+    BUILT.get_or_init(|| cargo_build(&["--package", "uscall-client", "--bin", "uscall"]));
+    target_dir().join("debug").join("uscall")
 }
 
 /// Cargo's target directory for this workspace.
@@ -842,4 +840,11 @@ pub fn target_dir() -> PathBuf {
             }
         })
         .unwrap_or_else(|| repo_root().join("target"))
+}
+
+/// An example program of uscall-client, built (with all the others) if needed.
+pub fn example_bin(name: &str) -> PathBuf {
+    static BUILT: OnceLock<()> = OnceLock::new();
+    BUILT.get_or_init(|| cargo_build(&["--package", "uscall-client", "--examples"]));
+    target_dir().join("debug").join("examples").join(name)
 }

@@ -112,6 +112,20 @@ pub enum Error {
         /// A short excerpt of the body around the problem.
         excerpt: String,
     },
+    /// The service refused inside its JSON answer (`{"retorno": "Token inválido"}`): HTTP and
+    /// SOAP went fine, the PBX said no.
+    #[error("{operation}: the service said: {message}")]
+    Service {
+        /// The operation's wire name.
+        operation: &'static str,
+        /// What kind of refusal the message is.
+        kind: crate::models::ServiceErrorKind,
+        /// The service's message, as sent.
+        message: String,
+    },
+    /// A value of the answer does not parse into its type (see [`crate::models::RowError`]).
+    #[error("{0}")]
+    Row(Box<crate::models::RowError>),
     /// The `return` string is not the JSON document the service always sends.
     #[error("{operation}: the answer is not valid JSON: {message}")]
     Json {
@@ -145,7 +159,9 @@ impl Error {
             | Error::Http { operation, .. }
             | Error::Fault { operation, .. }
             | Error::Malformed { operation, .. }
-            | Error::Json { operation, .. } => Some(operation),
+            | Error::Json { operation, .. }
+            | Error::Service { operation, .. } => Some(operation),
+            Error::Row(e) => Some(e.operation),
         }
     }
 

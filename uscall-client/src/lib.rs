@@ -8,9 +8,12 @@ mod envelope;
 mod error;
 #[rustfmt::skip]
 mod generated;
+pub mod enums;
 pub mod meta;
+pub mod models;
 mod response;
 mod text;
+pub mod typed;
 pub mod xsd;
 
 pub use answer::Response;

@@ -3,6 +3,20 @@
 /// How many characters an excerpt keeps.
 const EXCERPT_CHARS: usize = 200;
 
+/// Folds text for comparison: accents removed (NFD without combining marks), lower case,
+/// surrounding spaces trimmed and inner runs of whitespace collapsed (`" Não  atendida"` and
+/// `"NAO ATENDIDA"` both give `"nao atendida"`).
+pub(crate) fn fold(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    let stripped: String = text.nfd().filter(|c| !is_combining_mark(*c)).collect();
+    stripped
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
 /// Replaces every occurrence of `secret` with `<redacted>` (nothing to do for an empty secret).
 pub(crate) fn redact(text: &str, secret: &str) -> String {
     if secret.is_empty() {
@@ -95,6 +109,12 @@ mod tests {
         let e = excerpt(&long, 301);
         assert_eq!(e.chars().count(), EXCERPT_CHARS + 1);
         assert!(e.ends_with('…'));
+    }
+
+    #[test]
+    fn folding_ignores_case_accents_and_spacing() {
+        assert_eq!(fold(" Não  atendida "), "nao atendida");
+        assert_eq!(fold("DISPONÍVEL"), "disponivel");
     }
 
     #[test]

@@ -1,0 +1,506 @@
+//! The typed overlay: serde models of the answers, the `{"retorno": ...}` envelope unwrapped,
+//! per-row errors, and the messages the service sends instead of data.
+//!
+//! **One bad row never hides the others.** List operations give a [`Rows`]: the rows that
+//! decoded, plus a [`RowError`] (operation, row, field, raw text) for each row that did not.
+//! `Rows` dereferences to a slice, so `for cdr in &rows` and `rows.len()` work; call
+//! [`Rows::strict`] to turn any row error into an `Err` instead. Every row error is also logged
+//! at `warn` level.
+
+mod agents;
+mod ccenter;
+mod cdr;
+pub mod de;
+mod inputs;
+mod pbx;
+mod ser;
+mod service;
+mod shifts;
+mod ura;
+
+pub use agents::{Agent, AgentState, Pause};
+pub(crate) use ccenter::metrics_reports;
+pub use ccenter::{
+    AgentReport, AttendForm, CenterCall, MetricsReport, Rating, Schedule, SurveyResult,
+};
+pub use cdr::{Cdr, Recording, TariffCall};
+pub use inputs::{Password, id_list};
+pub use pbx::{Extension, ExtensionState, Queue, QueueState, Trunk, WaitingCall};
+pub(crate) use ser::datetime_text;
+pub use service::{ServiceErrorKind, classify};
+pub use shifts::{PauseEvent, PauseSummary, SessionRecord, SessionSummary};
+pub use ura::{Flow, Ura, UraCall, Word};
+
+use crate::enums::ReportType;
+
+use crate::Response;
+use crate::error::{Error, Result};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::fmt;
+use std::ops::Deref;
+
+/// The rows of a list answer that decoded, and an error for each one that did not.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rows<T> {
+    operation: &'static str,
+    rows: Vec<T>,
+    errors: Vec<RowError>,
+}
+
+impl<T> Rows<T> {
+    /// The operation that answered.
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// The rows that could not be decoded (empty when every row was read).
+    pub fn errors(&self) -> &[RowError] {
+        &self.errors
+    }
+
+    /// Whether every row of the answer was decoded.
+    pub fn is_complete(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// The decoded rows, dropping the errors (which were logged).
+    pub fn into_vec(self) -> Vec<T> {
+        self.rows
+    }
+
+    /// The decoded rows and the row errors.
+    pub fn into_parts(self) -> (Vec<T>, Vec<RowError>) {
+        (self.rows, self.errors)
+    }
+
+    /// All rows, or [`Error::Row`] for the first row that did not decode.
+    pub fn strict(self) -> Result<Vec<T>> {
+        match self.errors.into_iter().next() {
+            Some(e) => Err(Error::Row(Box::new(e))),
+            None => Ok(self.rows),
+        }
+    }
+}
+
+impl<T> Deref for Rows<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        &self.rows
+    }
+}
+
+impl<T> IntoIterator for Rows<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.rows.into_iter()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Rows<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.rows.iter()
+    }
+}
+
+/// The columns (wire keys, in the vendor document's order) of the model an operation's rows
+/// decode into, by wire operation name; `None` for operations without a row model (actions,
+/// whose answer is a message, and ccenterMetrics, whose shape depends on the report).
+///
+/// ccenterPauses and ccenterSessions have two row shapes; this gives the synthetic one
+/// (`report_type` 0), [`report_columns`] picks by report type.
+pub fn columns(operation: &str) -> Option<&'static [&'static str]> {
+    Some(match operation {
+        "getAgent" => Agent::COLUMNS,
+        "cdrSearch" => Cdr::COLUMNS,
+        "audioDownload" => Recording::COLUMNS,
+        "agentStatus" => AgentState::COLUMNS,
+        "getPauses" => Pause::COLUMNS,
+        "getExtens" => Extension::COLUMNS,
+        "extenStatus" => ExtensionState::COLUMNS,
+        "getQueue" => Queue::COLUMNS,
+        "queueStatus" => QueueState::COLUMNS,
+        "cdrTariff" => TariffCall::COLUMNS,
+        "listTrunk" => Trunk::COLUMNS,
+        "listURA" => Ura::COLUMNS,
+        "cdrURA" => UraCall::COLUMNS,
+        "ccenterAgents" => AgentReport::COLUMNS,
+        "ccenterAttendForms" => AttendForm::COLUMNS,
+        "ccenterCdr" => CenterCall::COLUMNS,
+        "ccenterMetricsReports" => MetricsReport::COLUMNS,
+        "ccenterPauses" => PauseSummary::COLUMNS,
+        "ccenterSchedules" => Schedule::COLUMNS,
+        "ccenterSessions" => SessionSummary::COLUMNS,
+        "ccenterSurvey" => SurveyResult::COLUMNS,
+        _ => return None,
+    })
+}
+
+/// Like [`columns`], but for ccenterPauses and ccenterSessions the shape of `report_type`
+/// (analytic: [`PauseEvent`], [`SessionRecord`]); `None` for an unknown report type there.
+pub fn report_columns(
+    operation: &str,
+    report_type: &ReportType,
+) -> Option<&'static [&'static str]> {
+    match (operation, report_type) {
+        ("ccenterPauses" | "ccenterSessions", ReportType::Other(_)) => None,
+        ("ccenterPauses", ReportType::Analytic) => Some(PauseEvent::COLUMNS),
+        ("ccenterSessions", ReportType::Analytic) => Some(SessionRecord::COLUMNS),
+        _ => columns(operation),
+    }
+}
+
+/// One row of a list answer that did not decode into its model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    /// The operation's wire name.
+    pub operation: &'static str,
+    /// The row's position in the answer, from 0.
+    pub row: usize,
+    /// The row's key when `retorno` is an object keyed by id (e.g. an extension number).
+    pub key: Option<String>,
+    /// The field at fault (a path such as `numeros[1].tempo` for nested values), if known.
+    pub field: Option<String>,
+    /// The field's raw text as the PBX wrote it (the whole row when the field is unknown).
+    pub raw: String,
+    /// What was expected.
+    pub message: String,
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: row {}", self.operation, self.row)?;
+        if let Some(key) = &self.key {
+            write!(f, " ({key})")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, ", field `{field}`")?;
+        }
+        write!(f, ": {} (raw {:?})", self.message, self.raw)
+    }
+}
+
+impl std::error::Error for RowError {}
+
+/// What `retorno` holds.
+enum Retorno<'a> {
+    /// A list of rows, or an object keyed by id (each key beside its row).
+    Rows(Vec<(Option<&'a str>, &'a Value)>),
+    /// A message string.
+    Message(&'a str),
+    /// Any other single value (an object for single-record answers).
+    Value(&'a Value),
+}
+
+/// The value under `retorno`; an answer without it is taken whole (some PBX versions use
+/// another single key for action messages).
+fn retorno(resp: &Response) -> Result<&Value> {
+    let json = resp.json();
+    if let Some(v) = json.get("retorno") {
+        return Ok(v);
+    }
+    match json {
+        Value::Object(map) if map.len() == 1 => Ok(map.values().next().expect("one entry")),
+        Value::Array(_) => Ok(json),
+        _ => Err(Error::Json {
+            operation: resp.operation(),
+            message: "the answer has no `retorno`".into(),
+            raw: resp.raw().to_owned(),
+        }),
+    }
+}
+
+fn shape(v: &Value) -> Retorno<'_> {
+    match v {
+        Value::Array(items) => Retorno::Rows(items.iter().map(|i| (None, i)).collect()),
+        Value::String(s) => Retorno::Message(s),
+        // An object whose values are all objects is keyed by id ({"0119": {...}}).
+        Value::Object(map) if !map.is_empty() && map.values().all(Value::is_object) => {
+            Retorno::Rows(map.iter().map(|(k, v)| (Some(k.as_str()), v)).collect())
+        }
+        Value::Object(map) if map.is_empty() => Retorno::Rows(Vec::new()),
+        Value::Null => Retorno::Rows(Vec::new()),
+        other => Retorno::Value(other),
+    }
+}
+
+/// Decodes a list answer into rows of `T`, keeping one error per row that does not decode.
+pub fn rows<T: DeserializeOwned>(resp: &Response) -> Result<Rows<T>> {
+    let operation = resp.operation();
+    let items = match shape(retorno(resp)?) {
+        Retorno::Rows(items) => items,
+        Retorno::Message(m) if service::means_no_rows(m) => Vec::new(),
+        Retorno::Message(m) => return Err(service_error(operation, m)),
+        Retorno::Value(v) => vec![(None, v)],
+    };
+    let mut out = Rows {
+        operation,
+        rows: Vec::with_capacity(items.len()),
+        errors: Vec::new(),
+    };
+    for (row, (key, value)) in items.into_iter().enumerate() {
+        match decode_value::<T>(value) {
+            Ok(t) => out.rows.push(t),
+            Err((field, raw, message)) => {
+                let e = RowError {
+                    operation,
+                    row,
+                    key: key.map(str::to_owned),
+                    field,
+                    raw,
+                    message,
+                };
+                tracing::warn!(target: "uscall", "{e}");
+                out.errors.push(e);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Decodes a single-record answer (an object under `retorno`).
+pub fn one<T: DeserializeOwned>(resp: &Response) -> Result<T> {
+    let operation = resp.operation();
+    match shape(retorno(resp)?) {
+        Retorno::Message(m) => Err(service_error(operation, m)),
+        Retorno::Rows(items) if items.len() == 1 && items[0].0.is_none() => {
+            decode_one(operation, items[0].1)
+        }
+        _ => decode_one(operation, retorno(resp)?),
+    }
+}
+
+fn decode_one<T: DeserializeOwned>(operation: &'static str, value: &Value) -> Result<T> {
+    decode_value(value).map_err(|(field, raw, message)| {
+        Error::Row(Box::new(RowError {
+            operation,
+            row: 0,
+            key: None,
+            field,
+            raw,
+            message,
+        }))
+    })
+}
+
+/// The message of an action (`{"retorno": "Agente 600 deslogado"}`), or the service's refusal
+/// as [`Error::Service`].
+pub fn message(resp: &Response) -> Result<String> {
+    let operation = resp.operation();
+    match retorno(resp)? {
+        Value::String(m) => match classify(m) {
+            Some(_) => Err(service_error(operation, m)),
+            None => Ok(m.clone()),
+        },
+        other => Ok(match other {
+            Value::Null => String::new(),
+            v => v.to_string(),
+        }),
+    }
+}
+
+/// Checks that an answer is not a refusal, for operations whose data stays JSON.
+pub fn value(resp: &Response) -> Result<Value> {
+    match retorno(resp)? {
+        Value::String(m) if classify(m).is_some() => Err(service_error(resp.operation(), m)),
+        v => Ok(v.clone()),
+    }
+}
+
+fn service_error(operation: &'static str, message: &str) -> Error {
+    Error::Service {
+        operation,
+        kind: classify(message).unwrap_or(ServiceErrorKind::Other),
+        message: message.to_owned(),
+    }
+}
+
+/// Deserialises `value`, or names the field, its raw text and what was expected.
+fn decode_value<T: DeserializeOwned>(value: &Value) -> Result<T, (Option<String>, String, String)> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let field = (path != ".").then(|| path.clone());
+        let raw = field.as_deref().and_then(|p| lookup(value, p)).map_or_else(
+            || value.to_string(),
+            |v| v.as_str().map_or_else(|| v.to_string(), str::to_owned),
+        );
+        (field, raw, e.into_inner().to_string())
+    })
+}
+
+/// Follows a serde_path_to_error path (`a.b[2].c`) into a value.
+fn lookup<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
+    let mut cur = value;
+    for seg in path.split('.') {
+        let (name, rest) = seg.split_once('[').map_or((seg, ""), |(n, r)| (n, r));
+        if !name.is_empty() {
+            cur = cur.get(name)?;
+        }
+        for idx in rest.split('[').filter(|s| !s.is_empty()) {
+            cur = cur.get(idx.trim_end_matches(']').parse::<usize>().ok()?)?;
+        }
+    }
+    Some(cur)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::{Deserialize, Serialize};
+
+    /// Checks that a model serialises its fields under the wire keys of `columns`, in order.
+    pub(crate) fn keys_follow_columns<T: Serialize>(row: &T, columns: &[&str]) {
+        let value = serde_json::to_value(row).unwrap();
+        let keys: Vec<&str> = value
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(keys, columns);
+    }
+
+    #[test]
+    fn every_operation_with_rows_has_columns() {
+        let with_model = crate::OPERATIONS
+            .iter()
+            .filter(|op| columns(op.name).is_some())
+            .count();
+        // 30 operations: 8 actions and ccenterMetrics have no row model.
+        assert_eq!(with_model, 21);
+        assert_eq!(columns("ccenterMetrics"), None);
+        assert_eq!(columns("startCall"), None);
+        assert_eq!(
+            report_columns("ccenterPauses", &ReportType::Analytic),
+            Some(PauseEvent::COLUMNS)
+        );
+        assert_eq!(
+            report_columns("ccenterSessions", &ReportType::Synthetic),
+            Some(SessionSummary::COLUMNS)
+        );
+        assert_eq!(
+            report_columns("cdrSearch", &ReportType::Analytic),
+            Some(Cdr::COLUMNS)
+        );
+    }
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct Ext {
+        #[serde(deserialize_with = "de::text")]
+        ramal: String,
+        #[serde(default, deserialize_with = "de::opt_hms")]
+        tempo: Option<std::time::Duration>,
+    }
+
+    fn resp(op: &'static str, json: &str) -> Response {
+        Response::parse(op, json.to_owned(), "tok").unwrap()
+    }
+
+    #[test]
+    fn lists_keyed_objects_and_empty_answers() {
+        let r: Rows<Ext> = rows(&resp(
+            "getExtens",
+            r#"{"retorno":[{"ramal":"0119","tempo":"00:01:00"}]}"#,
+        ))
+        .unwrap();
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].ramal, "0119");
+        let r: Rows<Ext> = rows(&resp(
+            "extenStatus",
+            r#"{"retorno":{"0119":{"ramal":"0119"},"2001":{"ramal":"2001"}}}"#,
+        ))
+        .unwrap();
+        assert_eq!(
+            r.iter().map(|e| e.ramal.as_str()).collect::<Vec<_>>(),
+            ["0119", "2001"]
+        );
+        for empty in [
+            r#"{"retorno":[]}"#,
+            r#"{"retorno":{}}"#,
+            r#"{"retorno":null}"#,
+            r#"{"retorno":"Nenhum registro encontrado"}"#,
+        ] {
+            let r: Rows<Ext> = rows(&resp("getExtens", empty)).unwrap();
+            assert!(r.is_empty() && r.is_complete(), "{empty}");
+        }
+    }
+
+    #[test]
+    fn a_bad_row_is_reported_and_the_others_kept() {
+        let r: Rows<Ext> = rows(&resp(
+            "extenStatus",
+            r#"{"retorno":{"0119":{"ramal":"0119","tempo":"ontem"},"2001":{"ramal":"2001","tempo":"00:00:05"}}}"#,
+        ))
+        .unwrap();
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].ramal, "2001");
+        let e = &r.errors()[0];
+        assert_eq!(
+            (e.row, e.key.as_deref(), e.field.as_deref(), e.raw.as_str()),
+            (0, Some("0119"), Some("tempo"), "ontem")
+        );
+        assert_eq!(
+            e.to_string(),
+            "extenStatus: row 0 (0119), field `tempo`: expected a duration HH:MM:SS, found \"ontem\" (raw \"ontem\")"
+        );
+        assert!(matches!(r.strict(), Err(Error::Row(_))));
+    }
+
+    #[test]
+    fn messages_instead_of_data_are_service_errors() {
+        let err = rows::<Ext>(&resp("getExtens", r#"{"retorno":"Token inválido"}"#)).unwrap_err();
+        match err {
+            Error::Service {
+                operation,
+                kind,
+                message,
+            } => {
+                assert_eq!(
+                    (operation, kind, message.as_str()),
+                    (
+                        "getExtens",
+                        ServiceErrorKind::InvalidToken,
+                        "Token inválido"
+                    )
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            message(&resp(
+                "agentLogout",
+                r#"{"retorno":"Agente 600 deslogado"}"#
+            ))
+            .unwrap(),
+            "Agente 600 deslogado"
+        );
+        let err = message(&resp(
+            "agentLogout",
+            r#"{"retorno":"Agente não encontrado"}"#,
+        ))
+        .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::Service {
+                    kind: ServiceErrorKind::NotFound,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn nested_paths_point_at_the_raw_value() {
+        let v: Value =
+            serde_json::from_str(r#"{"numeros":[{"tempo":"1"},{"tempo":"x"}]}"#).unwrap();
+        assert_eq!(
+            lookup(&v, "numeros[1].tempo"),
+            Some(&Value::String("x".into()))
+        );
+    }
+}

@@ -1,0 +1,398 @@
+//! The typed methods of [`Client`] and the request builders they return: the operations of
+//! [`Client::raw`] with typed arguments (dates, enums, id lists, passwords) and answers decoded
+//! into [`crate::models`].
+//!
+//! Every builder wraps the generated one: set optional parts with its setters, then `.await` it
+//! (or call `send`). List operations answer [`Rows`], actions the service's confirmation message;
+//! a refusal inside the answer (`Token inválido`, `Agente não encontrado`) is
+//! [`crate::Error::Service`]. `into_raw` gives the generated builder back, for the JSON.
+//!
+//! Dates are PBX local time and are sent as `YYYY-MM-DD HH:MM:SS`. A date left out is left out
+//! of the request, and the PBX then applies its own default: today 00:00:00 for `dataini`,
+//! today 23:59:59 for `datafin`.
+
+mod methods;
+mod windows;
+
+pub use windows::CdrWindows;
+
+use crate::enums::{AudioFormat, ExtenStatusFilter, MonitorTipo};
+use crate::models::{
+    self, Agent, AgentReport, AgentState, AttendForm, Cdr, CenterCall, Extension, ExtensionState,
+    MetricsReport, Pause, PauseEvent, PauseSummary, Queue, QueueState, Recording, Rows, Schedule,
+    SessionRecord, SessionSummary, SurveyResult, TariffCall, Trunk, Ura, UraCall, datetime_text,
+    id_list,
+};
+use crate::{Client, Result};
+use jiff::civil::{Date, DateTime};
+use serde_json::Value;
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+
+/// Declares a typed request: a wrapper of the generated builder `$raw` whose answer goes through
+/// `$decode`, with `send`, `into_raw` and `IntoFuture`.
+macro_rules! request {
+    ($(#[$doc:meta])* $name:ident($raw:ident) -> $out:ty = $decode:expr) => {
+        $(#[$doc])*
+        #[must_use = "a request does nothing until it is awaited"]
+        pub struct $name<'a> {
+            raw: crate::requests::$raw<'a>,
+        }
+
+        impl<'a> $name<'a> {
+            /// Sends the request and decodes the answer.
+            pub async fn send(self) -> Result<$out> {
+                let response = self.raw.send().await?;
+                ($decode)(&response)
+            }
+
+            /// The generated request underneath, whose answer stays JSON.
+            pub fn into_raw(self) -> crate::requests::$raw<'a> {
+                self.raw
+            }
+
+            #[allow(dead_code)]
+            fn map(
+                self,
+                set: impl FnOnce(crate::requests::$raw<'a>) -> crate::requests::$raw<'a>,
+            ) -> Self {
+                Self { raw: set(self.raw) }
+            }
+        }
+
+        impl<'a> IntoFuture for $name<'a> {
+            type Output = Result<$out>;
+            type IntoFuture = Pin<Box<dyn Future<Output = Result<$out>> + Send + 'a>>;
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    };
+}
+
+/// Declares the setters of typed requests (`setters!(A, B => { ... })`): `dates` (dataini, datafin, day), `text` parts,
+/// `list` parts (JSON arrays of ids) and `choice` parts (enums).
+macro_rules! setters {
+    ($($name:ident),+ => $items:tt) => {
+        $(impl $name<'_> { setters!(@group $items); })+
+    };
+    (@group { $($items:tt)* }) => {
+        setters!(@items $($items)*);
+    };
+    (@items) => {};
+    (@items dates; $($rest:tt)*) => {
+        /// Start of the period (inclusive), PBX local time. Left out, the PBX uses today
+        /// 00:00:00.
+        pub fn dataini(self, start: DateTime) -> Self {
+            self.map(|r| r.dataini(datetime_text(start)))
+        }
+
+        /// End of the period (inclusive), PBX local time. Left out, the PBX uses today
+        /// 23:59:59.
+        pub fn datafin(self, end: DateTime) -> Self {
+            self.map(|r| r.datafin(datetime_text(end)))
+        }
+
+        /// One whole day: `dataini` 00:00:00 and `datafin` 23:59:59 of `day`.
+        pub fn day(self, day: Date) -> Self {
+            self.dataini(day.at(0, 0, 0, 0)).datafin(day.at(23, 59, 59, 0))
+        }
+
+        setters!(@items $($rest)*);
+    };
+    (@items $(#[$doc:meta])* text $part:ident; $($rest:tt)*) => {
+        $(#[$doc])*
+        pub fn $part(self, value: impl Into<String>) -> Self {
+            self.map(|r| r.$part(value))
+        }
+
+        setters!(@items $($rest)*);
+    };
+    (@items $(#[$doc:meta])* list $part:ident; $($rest:tt)*) => {
+        $(#[$doc])*
+        ///
+        /// Sent as a JSON array (see [`crate::models::id_list`]).
+        pub fn $part<S: AsRef<str>>(self, ids: &[S]) -> Self {
+            let ids = id_list(ids);
+            self.map(|r| r.$part(ids))
+        }
+
+        setters!(@items $($rest)*);
+    };
+    (@items $(#[$doc:meta])* choice $part:ident: $ty:ty; $($rest:tt)*) => {
+        $(#[$doc])*
+        pub fn $part(self, value: $ty) -> Self {
+            self.map(|r| r.$part(value.as_str()))
+        }
+
+        setters!(@items $($rest)*);
+    };
+}
+
+request!(
+    /// A `getAgent` request; see [`Client::get_agent`].
+    GetAgentRequest(GetAgent) -> Rows<Agent> = models::rows::<Agent>
+);
+request!(
+    /// A `startCall` request; see [`Client::start_call`].
+    StartCallRequest(StartCall) -> String = models::message
+);
+request!(
+    /// A `cdrSearch` request; see [`Client::cdr_search`].
+    CdrSearchRequest(CdrSearch) -> Rows<Cdr> = models::rows::<Cdr>
+);
+request!(
+    /// An `audioDownload` request; see [`Client::audio_download`].
+    AudioDownloadRequest(AudioDownload) -> Recording = models::one::<Recording>
+);
+request!(
+    /// An `agentLogin` request; see [`Client::agent_login`].
+    AgentLoginRequest(AgentLogin) -> String = models::message
+);
+request!(
+    /// An `agentLogout` request; see [`Client::agent_logout`].
+    AgentLogoutRequest(AgentLogout) -> String = models::message
+);
+request!(
+    /// An `agentStatus` request; see [`Client::agent_status`].
+    AgentStatusRequest(AgentStatus) -> Rows<AgentState> = models::rows::<AgentState>
+);
+request!(
+    /// A `getPauses` request; see [`Client::get_pauses`].
+    GetPausesRequest(GetPauses) -> Rows<Pause> = models::rows::<Pause>
+);
+request!(
+    /// A `startPause` request; see [`Client::start_pause`].
+    StartPauseRequest(StartPause) -> String = models::message
+);
+request!(
+    /// An `endPause` request; see [`Client::end_pause`].
+    EndPauseRequest(EndPause) -> String = models::message
+);
+request!(
+    /// A `hangupCall` request; see [`Client::hangup_call`].
+    HangupCallRequest(HangupCall) -> String = models::message
+);
+request!(
+    /// A `monitExten` request; see [`Client::monit_exten`].
+    MonitExtenRequest(MonitExten) -> String = models::message
+);
+request!(
+    /// A `getExtens` request; see [`Client::get_extens`].
+    GetExtensRequest(GetExtens) -> Rows<Extension> = models::rows::<Extension>
+);
+request!(
+    /// An `extenStatus` request; see [`Client::exten_status`].
+    ExtenStatusRequest(ExtenStatus) -> Rows<ExtensionState> = models::rows::<ExtensionState>
+);
+request!(
+    /// A `getQueue` request; see [`Client::get_queue`].
+    GetQueueRequest(GetQueue) -> Rows<Queue> = models::rows::<Queue>
+);
+request!(
+    /// A `queueStatus` request; see [`Client::queue_status`].
+    QueueStatusRequest(QueueStatus) -> Rows<QueueState> = models::rows::<QueueState>
+);
+request!(
+    /// A `cdrTariff` request; see [`Client::cdr_tariff`].
+    CdrTariffRequest(CdrTariff) -> Rows<TariffCall> = models::rows::<TariffCall>
+);
+request!(
+    /// A `listTrunk` request; see [`Client::list_trunk`].
+    ListTrunkRequest(ListTrunk) -> Rows<Trunk> = models::rows::<Trunk>
+);
+request!(
+    /// A `listURA` request; see [`Client::list_ura`].
+    ListUraRequest(ListUra) -> Rows<Ura> = models::rows::<Ura>
+);
+request!(
+    /// A `startCallura` request; see [`Client::start_callura`].
+    StartCalluraRequest(StartCallura) -> String = models::message
+);
+request!(
+    /// A `cdrURA` request; see [`Client::cdr_ura`].
+    CdrUraRequest(CdrUra) -> Rows<UraCall> = models::rows::<UraCall>
+);
+request!(
+    /// A `ccenterAgents` request; see [`Client::ccenter_agents`].
+    CcenterAgentsRequest(CcenterAgents) -> Rows<AgentReport> = models::rows::<AgentReport>
+);
+request!(
+    /// A `ccenterAttendForms` request; see [`Client::ccenter_attend_forms`].
+    CcenterAttendFormsRequest(CcenterAttendForms) -> Rows<AttendForm> = models::rows::<AttendForm>
+);
+request!(
+    /// A `ccenterCdr` request; see [`Client::ccenter_cdr`].
+    CcenterCdrRequest(CcenterCdr) -> Rows<CenterCall> = models::rows::<CenterCall>
+);
+request!(
+    /// A `ccenterMetrics` request; see [`Client::ccenter_metrics`].
+    CcenterMetricsRequest(CcenterMetrics) -> Value = models::value
+);
+request!(
+    /// A `ccenterMetricsReports` request; see [`Client::ccenter_metrics_reports`].
+    CcenterMetricsReportsRequest(CcenterMetricsReports) -> Vec<MetricsReport> = models::metrics_reports
+);
+request!(
+    /// A synthetic `ccenterPauses` request (`report_type` 0); see [`Client::ccenter_pauses`].
+    CcenterPausesRequest(CcenterPauses) -> Rows<PauseSummary> = models::rows::<PauseSummary>
+);
+request!(
+    /// An analytic `ccenterPauses` request (`report_type` 1); see
+    /// [`Client::ccenter_pause_events`].
+    CcenterPauseEventsRequest(CcenterPauses) -> Rows<PauseEvent> = models::rows::<PauseEvent>
+);
+request!(
+    /// A `ccenterSchedules` request; see [`Client::ccenter_schedules`].
+    CcenterSchedulesRequest(CcenterSchedules) -> Rows<Schedule> = models::rows::<Schedule>
+);
+request!(
+    /// A synthetic `ccenterSessions` request (`report_type` 0); see [`Client::ccenter_sessions`].
+    CcenterSessionsRequest(CcenterSessions) -> Rows<SessionSummary> = models::rows::<SessionSummary>
+);
+request!(
+    /// An analytic `ccenterSessions` request (`report_type` 1); see
+    /// [`Client::ccenter_session_events`].
+    CcenterSessionEventsRequest(CcenterSessions) -> Rows<SessionRecord> = models::rows::<SessionRecord>
+);
+request!(
+    /// A `ccenterSurvey` request; see [`Client::ccenter_survey`].
+    CcenterSurveyRequest(CcenterSurvey) -> Rows<SurveyResult> = models::rows::<SurveyResult>
+);
+
+setters!(StartCallRequest, StartCalluraRequest => {
+    /// An id of yours for the call (`idcti`); cdrSearch, cdrURA and audioDownload find the call
+    /// by it later.
+    text idcti;
+});
+setters!(CdrSearchRequest => {
+    dates;
+    /// Only calls from this number or extension.
+    text origem;
+    /// Only calls to this number or extension.
+    text destino;
+    /// Only the call with this unique id (`bilheteunico`) or `idcti`.
+    text idunico;
+});
+setters!(AudioDownloadRequest => {
+    /// The audio format; left out, the PBX sends WAV (16-bit, 8000 Hz).
+    choice formato: AudioFormat;
+});
+setters!(AgentLoginRequest => {
+    /// The key queue (a call-center queue); left out, the agent's configured one is used.
+    text filachave;
+});
+setters!(AgentStatusRequest => {
+    /// Only this agent; left out, every agent.
+    text agente;
+});
+setters!(GetExtensRequest => {
+    /// Only this extension; left out, every extension.
+    text ramal;
+});
+setters!(ExtenStatusRequest => {
+    /// Which types of extension; left out, the PBX reports all.
+    choice tipo: ExtenStatusFilter;
+    /// Only this extension; left out, every extension.
+    text ramal;
+});
+setters!(GetQueueRequest, QueueStatusRequest => {
+    /// Only this queue; left out, every queue.
+    text fila;
+});
+setters!(ListUraRequest => {
+    /// Only the IVR with this id.
+    text idura;
+});
+setters!(StartCalluraRequest => {
+    /// Value of `{CTI_INFO1}` in the IVR's text prompts.
+    text cti_info1;
+    /// Value of `{CTI_INFO2}` in the IVR's text prompts.
+    text cti_info2;
+    /// Value of `{CTI_INFO3}` in the IVR's text prompts.
+    text cti_info3;
+    /// Value of `{CTI_INFO4}` in the IVR's text prompts.
+    text cti_info4;
+    /// Value of `{CTI_INFO5}` in the IVR's text prompts.
+    text cti_info5;
+    /// Value of `{CTI_INFO6}` in the IVR's text prompts.
+    text cti_info6;
+    /// Value of `{CTI_INFO7}` in the IVR's text prompts.
+    text cti_info7;
+    /// Value of `{CTI_INFO8}` in the IVR's text prompts.
+    text cti_info8;
+    /// Value of `{CTI_INFO9}` in the IVR's text prompts.
+    text cti_info9;
+    /// Value of `{CTI_INFO10}` in the IVR's text prompts.
+    text cti_info10;
+});
+setters!(CdrUraRequest => {
+    dates;
+    /// Only calls through the IVR with this id.
+    text idura;
+    /// Only the call with this unique id or `idcti`.
+    text idunico;
+});
+setters!(
+    CdrTariffRequest, CcenterAgentsRequest, CcenterCdrRequest, CcenterMetricsRequest,
+    CcenterPausesRequest, CcenterPauseEventsRequest, CcenterSessionsRequest,
+    CcenterSessionEventsRequest => { dates; }
+);
+setters!(CcenterAttendFormsRequest, CcenterSurveyRequest => {
+    dates;
+    /// Only these agents (at least one of `agentes` and `filas` is required by
+    /// ccenterAttendForms).
+    list agentes;
+    /// Only these queues (`Ativo` is outbound calls).
+    list filas;
+});
+setters!(CcenterSchedulesRequest => {
+    dates;
+    /// Only these agents.
+    list agentes;
+});
+
+impl HangupCallRequest<'_> {
+    /// The number given is an agent, not an extension (sends `agente=yes`).
+    pub fn agent(self) -> Self {
+        self.map(|r| r.agente("yes"))
+    }
+}
+
+impl MonitExtenRequest<'_> {
+    /// The monitored number (`dstramal`) is an agent, not an extension (sends `agente=yes`).
+    pub fn agent(self) -> Self {
+        self.map(|r| r.agente("yes"))
+    }
+
+    /// How to monitor; left out, the PBX listens silently (`escuta`).
+    pub fn tipo(self, tipo: MonitorTipo) -> Self {
+        self.map(|r| r.tipo(tipo.as_str()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send<T: Send>(_: &T) {}
+
+    #[test]
+    fn typed_requests_are_send_futures() {
+        let client = Client::new("http://127.0.0.1:9/", "t").unwrap();
+        let day = jiff::civil::date(2025, 6, 2);
+        assert_send(&client.cdr_search().day(day).origem("2001").into_future());
+        assert_send(
+            &client
+                .ccenter_agents(&["600"], &["Ativo", "900"])
+                .day(day)
+                .into_future(),
+        );
+        assert_send(
+            &client
+                .audio_download("1")
+                .formato(AudioFormat::Mp3)
+                .into_future(),
+        );
+    }
+}
