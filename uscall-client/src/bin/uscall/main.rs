@@ -6,12 +6,18 @@ use std::process::ExitCode;
 use std::time::Duration;
 use uscall_client::meta::OperationInfo;
 use uscall_client::xsd::check_text;
-use uscall_client::{Client, Error, OPERATIONS};
+use uscall_client::{Client, Error, OPERATIONS, Response, models};
+
+mod output;
+mod workflows;
+
+use output::Format;
 
 const EXIT_CODES: &str = "\
 Exit status: 0 on success; 1 for other errors; 2 for usage errors; 3 when the service answers \
 with a SOAP fault; 4 for an HTTP error status; 5 when the server cannot be reached or times out; \
-6 when the answer cannot be read (bad XML, charset or JSON).";
+6 when the answer cannot be read (bad XML, charset or JSON); 7 when the service refuses in its \
+answer (a bad token, an unknown agent...).";
 
 fn cli() -> Command {
     let mut cmd = Command::new("uscall")
@@ -74,10 +80,19 @@ fn cli() -> Command {
                 .value_parser(parse_seconds)
                 .help("Limit for connecting [default: 10]"),
         );
+    cmd = cmd.arg(
+        Arg::new("format")
+            .long("format")
+            .global(true)
+            .value_name("FORMAT")
+            .value_parser(clap::builder::EnumValueParser::<Format>::new())
+            .default_value("json")
+            .help("json (whole answer), jsonl (a row per line), csv or table"),
+    );
     for op in OPERATIONS {
-        cmd = cmd.subcommand(operation_command(op));
+        cmd = cmd.subcommand(workflows::extend(op, operation_command(op)));
     }
-    cmd
+    cmd.subcommand(workflows::recordings_command())
 }
 
 fn operation_command(op: &'static OperationInfo) -> Command {
@@ -114,16 +129,18 @@ async fn main() -> ExitCode {
     let Some((name, sub)) = matches.subcommand() else {
         unreachable!("clap requires a subcommand")
     };
-    let op = OPERATIONS
-        .iter()
-        .copied()
-        .find(|op| op.cli_name == name)
-        .expect("subcommands come from OPERATIONS");
-    match run(&matches, op, sub).await {
-        Ok(json) => {
-            println!("{json}");
-            ExitCode::SUCCESS
-        }
+    let result = if name == workflows::RECORDINGS {
+        workflows::recordings(&matches, sub).await
+    } else {
+        let op = OPERATIONS
+            .iter()
+            .copied()
+            .find(|op| op.cli_name == name)
+            .expect("subcommands come from OPERATIONS");
+        run(&matches, op, sub).await
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             eprintln!("uscall: {}", failure.message);
             ExitCode::from(failure.code)
@@ -131,6 +148,7 @@ async fn main() -> ExitCode {
     }
 }
 
+/// A failed command: the one line for stderr and the exit status.
 struct Failure {
     message: String,
     code: u8,
@@ -143,6 +161,14 @@ impl Failure {
             code: 2,
         }
     }
+
+    /// An error writing output or files.
+    fn io(what: &str, error: std::io::Error) -> Failure {
+        Failure {
+            message: format!("{what}: {error}"),
+            code: 1,
+        }
+    }
 }
 
 impl From<Error> for Failure {
@@ -151,7 +177,8 @@ impl From<Error> for Failure {
             Error::Fault { .. } => 3,
             Error::Http { .. } => 4,
             Error::Transport { .. } | Error::Timeout { .. } => 5,
-            Error::Malformed { .. } | Error::Json { .. } => 6,
+            Error::Malformed { .. } | Error::Json { .. } | Error::Row(_) => 6,
+            Error::Service { .. } => 7,
             Error::InvalidUrl { .. }
             | Error::InvalidValue { .. }
             | Error::InvalidCharacter { .. } => 2,
@@ -170,11 +197,8 @@ impl From<Error> for Failure {
     }
 }
 
-async fn run(
-    global: &ArgMatches,
-    op: &'static OperationInfo,
-    sub: &ArgMatches,
-) -> Result<String, Failure> {
+/// Builds the client from the global flags and environment.
+fn client(global: &ArgMatches) -> Result<Client, Failure> {
     let url = global.get_one::<String>("url").ok_or_else(|| {
         Failure::usage(
             "no URL: pass --url https://HOST/aplicativos/webservice/wsuscall.php or set USCALL_URL",
@@ -200,7 +224,11 @@ async fn run(
     if let Some(t) = global.get_one::<Duration>("connect-timeout") {
         builder = builder.connect_timeout(*t);
     }
-    let client = builder.build()?;
+    Ok(builder.build()?)
+}
+
+/// The argument texts of an operation's subcommand, checked against each part's type.
+fn op_args(op: &'static OperationInfo, sub: &ArgMatches) -> Result<Vec<Option<String>>, Failure> {
     let mut args = Vec::with_capacity(op.params.len());
     for p in op.params {
         let value = match sub.get_one::<String>(p.cli_name) {
@@ -216,6 +244,35 @@ async fn run(
         };
         args.push(value);
     }
+    Ok(args)
+}
+
+/// Fails with the service's message when the answer is a refusal rather than data.
+fn check_service(op: &'static OperationInfo, response: &Response) -> Result<(), Error> {
+    if models::columns(op.name).is_some() {
+        models::rows::<serde_json::Value>(response).map(drop)
+    } else {
+        models::value(response).map(drop)
+    }
+}
+
+async fn run(
+    global: &ArgMatches,
+    op: &'static OperationInfo,
+    sub: &ArgMatches,
+) -> Result<(), Failure> {
+    let format = *global.get_one::<Format>("format").expect("has a default");
+    let client = client(global)?;
+    let args = op_args(op, sub)?;
+    if let Some(window) = sub.try_get_one::<String>(workflows::WINDOW).ok().flatten() {
+        return workflows::cdr_windows(&client, op, args, window, format).await;
+    }
+    if let Some(path) = sub.try_get_one::<String>(workflows::OUTPUT).ok().flatten() {
+        return workflows::save_recording(&client, op, args, path.as_ref()).await;
+    }
     let response = client.call(op, args).await?;
-    Ok(serde_json::to_string_pretty(response.json()).expect("a JSON value always serialises"))
+    check_service(op, &response)?;
+    let mut out = std::io::stdout().lock();
+    output::print(format, models::columns(op.name), response.json(), &mut out)
+        .map_err(|e| Failure::io("writing the answer", e))
 }

@@ -1,0 +1,348 @@
+//! Everyday jobs on top of the generated subcommands: CDRs over long ranges in windows, saving a
+//! recording to a file, and downloading the recordings of a whole range.
+
+use crate::output::{self, Format, Writer};
+use crate::{Failure, check_service, client};
+use clap::{Arg, ArgMatches, Command};
+use indicatif::{ProgressBar, ProgressStyle};
+use jiff::civil::DateTime;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Semaphore;
+use uscall_client::enums::AudioFormat;
+use uscall_client::meta::OperationInfo;
+use uscall_client::{Client, models};
+
+/// The hand-written subcommand that downloads a range's recordings.
+pub const RECORDINGS: &str = "recordings";
+/// `cdr-search --window`.
+pub const WINDOW: &str = "window";
+/// `audio-download --output`.
+pub const OUTPUT: &str = "output";
+
+const WINDOW_HELP: &str = "Split --dataini..--datafin into windows of this length (30m, 6h, 1d...) and \
+stream them in order; the PBX runs out of memory past roughly 20,000 rows per answer";
+
+/// Adds the workflow flags to the generated subcommands that have them.
+pub fn extend(op: &OperationInfo, cmd: Command) -> Command {
+    match op.name {
+        "cdrSearch" => cmd.arg(Arg::new(WINDOW).long(WINDOW).value_name("SPAN").help(WINDOW_HELP)),
+        "audioDownload" => cmd.arg(
+            Arg::new(OUTPUT)
+                .long(OUTPUT)
+                .short('o')
+                .value_name("FILE")
+                .help("Write the decoded recording to FILE (format from --formato, else from FILE's extension) and print its metadata"),
+        ),
+        _ => cmd,
+    }
+}
+
+/// `uscall recordings`.
+pub fn recordings_command() -> Command {
+    Command::new(RECORDINGS)
+        .about("Downloads the recordings of every call in a date range into a folder")
+        .long_about(
+            "Searches the CDRs of --dataini..--datafin (in windows, see --window) and downloads the \
+             recording of every call that has one into DIR as <bilheteunico>.<format>, a few at a \
+             time, with a progress bar. Files already in DIR are skipped, so an interrupted run can \
+             simply be started again. Failures are listed at the end and make the exit status 1.",
+        )
+        .arg(Arg::new("dataini").long("dataini").required(true).value_name("YYYY-MM-DD HH:MM:SS"))
+        .arg(Arg::new("datafin").long("datafin").required(true).value_name("YYYY-MM-DD HH:MM:SS"))
+        .arg(Arg::new(OUTPUT).long(OUTPUT).short('o').required(true).value_name("DIR").help("Folder to write the recordings into (created if missing)"))
+        .arg(Arg::new("formato").long("formato").value_name("FORMAT").default_value("wav").help("mp3, ogg or wav"))
+        .arg(
+            Arg::new("jobs")
+                .long("jobs")
+                .value_name("N")
+                .default_value("4")
+                .value_parser(clap::value_parser!(u16).range(1..=32))
+                .help("Downloads in flight at once"),
+        )
+        .arg(Arg::new(WINDOW).long(WINDOW).value_name("SPAN").default_value("1d").help(WINDOW_HELP))
+}
+
+/// Parses `90s`, `30m`, `6h`, `1d` (or a bare number of seconds).
+fn parse_span(text: &str) -> Result<Duration, Failure> {
+    let t = text.trim();
+    let (num, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
+    let n: u64 = num.parse().map_err(|_| {
+        Failure::usage(format!(
+            "--window {text:?}: use a length like 30m, 6h or 1d"
+        ))
+    })?;
+    let secs = match unit.trim() {
+        "" | "s" => n,
+        "m" | "min" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86_400,
+        _ => {
+            return Err(Failure::usage(format!(
+                "--window {text:?}: use a length like 30m, 6h or 1d"
+            )));
+        }
+    };
+    if secs == 0 {
+        return Err(Failure::usage("--window must be longer than zero"));
+    }
+    Ok(Duration::from_secs(secs))
+}
+
+fn parse_time(flag: &str, text: &str) -> Result<DateTime, Failure> {
+    match models::de::parse_datetime(text) {
+        Ok(Some(t)) => Ok(t),
+        _ => Err(Failure::usage(format!(
+            "--{flag} {text:?}: use YYYY-MM-DD HH:MM:SS"
+        ))),
+    }
+}
+
+fn arg_index(op: &OperationInfo, name: &str) -> usize {
+    op.params
+        .iter()
+        .position(|p| p.name == name)
+        .unwrap_or_else(|| panic!("{} has no part {name}", op.name))
+}
+
+/// The raw rows of `cdrSearch` over a range, one window at a time, in order (the windows are
+/// the library's [`uscall_client::typed::CdrWindows`]).
+async fn each_window(
+    client: &Client,
+    op: &'static OperationInfo,
+    args: Vec<Option<String>>,
+    span: &str,
+    mut sink: impl FnMut(Vec<Value>) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    let arg = |name: &str| args[arg_index(op, name)].clone();
+    let (Some(ini), Some(fin)) = (arg("dataini"), arg("datafin")) else {
+        return Err(Failure::usage(
+            "--window needs both --dataini and --datafin",
+        ));
+    };
+    if arg("idunico").is_some() {
+        return Err(Failure::usage("--window searches a range; drop --idunico"));
+    }
+    let mut windows = client.cdr_search_windows(
+        parse_time("dataini", &ini)?,
+        parse_time("datafin", &fin)?,
+        parse_span(span)?,
+    );
+    if let Some(origem) = arg("origem") {
+        windows = windows.origem(origem);
+    }
+    if let Some(destino) = arg("destino") {
+        windows = windows.destino(destino);
+    }
+    while let Some(response) = windows.next_response().await {
+        let response = response?;
+        check_service(op, &response)?;
+        sink(output::rows_of(response.json()))?;
+    }
+    Ok(())
+}
+
+/// `cdr-search --window`: jsonl and csv rows are written as each window arrives; json and table
+/// are printed once all windows are in.
+pub async fn cdr_windows(
+    client: &Client,
+    op: &'static OperationInfo,
+    args: Vec<Option<String>>,
+    span: &str,
+    format: Format,
+) -> Result<(), Failure> {
+    let columns = models::columns(op.name);
+    let write_err = |e| Failure::io("writing the answer", e);
+    match format {
+        Format::Jsonl | Format::Csv => {
+            let mut writer = Writer::new(format, columns, std::io::stdout().lock());
+            each_window(client, op, args, span, |rows| {
+                writer.rows(&rows).map_err(write_err)
+            })
+            .await
+        }
+        Format::Json | Format::Table => {
+            let mut all = Vec::new();
+            each_window(client, op, args, span, |rows| {
+                all.extend(rows);
+                Ok(())
+            })
+            .await?;
+            let json = serde_json::json!({ "retorno": all });
+            output::print(format, columns, &json, &mut std::io::stdout().lock()).map_err(write_err)
+        }
+    }
+}
+
+/// `audio-download -o FILE`.
+pub async fn save_recording(
+    client: &Client,
+    op: &'static OperationInfo,
+    args: Vec<Option<String>>,
+    path: &Path,
+) -> Result<(), Failure> {
+    let id = args[arg_index(op, "idunico")]
+        .clone()
+        .expect("--idunico is required");
+    let format = match &args[arg_index(op, "formato")] {
+        Some(f) => AudioFormat::from(f.as_str()),
+        None => AudioFormat::from_path(path).unwrap_or(AudioFormat::Wav),
+    };
+    let recording = client.audio_download(id.as_str()).formato(format).await?;
+    write_atomically(path, &recording.audio)
+        .map_err(|e| Failure::io(&format!("writing {}", path.display()), e))?;
+    let mut meta = serde_json::to_value(&recording).unwrap_or_default();
+    if let Some(m) = meta.as_object_mut() {
+        m.remove("arquivo_base_64");
+        m.remove("audio");
+        m.insert("arquivo".into(), Value::String(path.display().to_string()));
+        m.insert("bytes".into(), Value::from(recording.audio.len()));
+    }
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&meta).expect("JSON serialises")
+    );
+    Ok(())
+}
+
+/// Writes through a temporary file in the same folder, so no half-written file is ever left.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(
+        ".{}.part",
+        path.file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("uscall")
+    ));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}
+
+/// A file name from a call id: only characters that are safe everywhere.
+fn file_stem(id: &str) -> String {
+    id.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// `uscall recordings`.
+pub async fn recordings(global: &ArgMatches, sub: &ArgMatches) -> Result<(), Failure> {
+    let client = client(global)?;
+    let dir = PathBuf::from(sub.get_one::<String>(OUTPUT).expect("required"));
+    let format = AudioFormat::from(
+        sub.get_one::<String>("formato")
+            .expect("has a default")
+            .as_str(),
+    );
+    if AudioFormat::ALL.iter().all(|f| *f != format) {
+        return Err(Failure::usage(format!(
+            "--formato {format}: use mp3, ogg or wav"
+        )));
+    }
+    let jobs = usize::from(*sub.get_one::<u16>("jobs").expect("has a default"));
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| Failure::io(&format!("creating {}", dir.display()), e))?;
+
+    // The calls of the range that have a recording, from cdrSearch in windows.
+    let op = Client::operation("cdrSearch")
+        .ok_or_else(|| Failure::usage("this PBX has no cdrSearch operation"))?;
+    let mut args: Vec<Option<String>> = vec![None; op.params.len()];
+    args[arg_index(op, "dataini")] = sub.get_one::<String>("dataini").cloned();
+    args[arg_index(op, "datafin")] = sub.get_one::<String>("datafin").cloned();
+    let mut ids = Vec::new();
+    each_window(
+        &client,
+        op,
+        args,
+        sub.get_one::<String>(WINDOW).expect("has a default"),
+        |rows| {
+            for row in rows {
+                let has_audio = row
+                    .get("audio")
+                    .and_then(Value::as_str)
+                    .is_some_and(|a| !a.trim().is_empty());
+                if let (true, Some(id)) =
+                    (has_audio, row.get("bilheteunico").and_then(Value::as_str))
+                {
+                    ids.push(id.to_owned());
+                }
+            }
+            Ok(())
+        },
+    )
+    .await?;
+
+    let (todo, skipped): (Vec<_>, Vec<_>) = ids
+        .into_iter()
+        .map(|id| {
+            let path = dir.join(format!("{}.{}", file_stem(&id), format.extension()));
+            (id, path)
+        })
+        .partition(|(_, path)| !path.metadata().is_ok_and(|m| m.len() > 0));
+    let bar = ProgressBar::new(todo.len() as u64);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} recordings {msg}",
+        )
+        .expect("valid template"),
+    );
+    let limit = Arc::new(Semaphore::new(jobs));
+    let mut tasks = tokio::task::JoinSet::new();
+    for (id, path) in todo {
+        let (client, limit, bar, format) =
+            (client.clone(), limit.clone(), bar.clone(), format.clone());
+        tasks.spawn(async move {
+            let _permit = limit.acquire_owned().await.expect("never closed");
+            let result = match client.audio_download(id.as_str()).formato(format).await {
+                Ok(rec) => write_atomically(&path, &rec.audio)
+                    .map_err(|e| format!("writing {}: {e}", path.display())),
+                Err(e) => Err(Failure::from(e).message),
+            };
+            bar.inc(1);
+            (id, result)
+        });
+    }
+    let mut failures = Vec::new();
+    let mut done = 0usize;
+    while let Some(joined) = tasks.join_next().await {
+        match joined {
+            Ok((_, Ok(()))) => done += 1,
+            Ok((id, Err(e))) => failures.push((id, e)),
+            Err(e) => failures.push(("?".into(), e.to_string())),
+        }
+    }
+    bar.finish_and_clear();
+    eprintln!(
+        "uscall: recordings: {done} downloaded, {} already in {}, {} failed",
+        skipped.len(),
+        dir.display(),
+        failures.len()
+    );
+    failures.sort();
+    for (id, e) in &failures {
+        eprintln!("uscall: recordings: {id}: {e}");
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure {
+            message: format!(
+                "recordings: {} of {} downloads failed",
+                failures.len(),
+                done + failures.len()
+            ),
+            code: 1,
+        })
+    }
+}
