@@ -307,3 +307,33 @@ fn service_refusals_exit_non_zero_with_the_services_message() {
         "uscall: agentLogout: the service said: Agente não encontrado"
     );
 }
+
+#[test]
+fn recordings_show_a_progress_bar_on_a_terminal() {
+    // `script` (util-linux, in every Debian) gives the command a pseudo-terminal, as a user has.
+    let server = PhpServer::nusoap(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let command = format!(
+        "{} recordings --dataini '2025-06-02 00:00:00' --datafin '2025-06-02 23:59:59' -o {}",
+        uscall_bin().display(),
+        dir.path().display()
+    );
+    let out = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("USCALL_URL", server.url())
+        .env("USCALL_TOKEN", TOKEN)
+        .output()
+        .expect("`script` from util-linux (apt-get install bsdutils)");
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{screen}");
+    let n = cdrs_between("2025-06-02 00:00:00", "2025-06-02 23:59:59")
+        .iter()
+        .filter(|c| c["audio"] != "")
+        .count();
+    // indicatif redraws at most 20 times a second, so only some frames are on the screen.
+    assert!(
+        screen.contains(&format!("/{n} recordings")),
+        "no progress bar in: {screen}"
+    );
+    assert!(screen.contains(&format!("{n} downloaded")), "{screen}");
+}
