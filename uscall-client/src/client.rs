@@ -1,10 +1,10 @@
 //! The client: configuration, transport, and the one `call` every generated method goes through.
 
 use crate::error::{Error, Result};
-use crate::meta::{OperationInfo, SoapVersion};
-use crate::response::{self, Parsed};
-use crate::{Response, charset, envelope, text};
-use reqwest::header::{CONTENT_TYPE, HeaderValue, LOCATION};
+use crate::meta::OperationInfo;
+use crate::retry::Retries;
+use crate::tls::Tls;
+use crate::{Response, envelope, text};
 use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
@@ -16,24 +16,38 @@ pub const DEFAULT_PATH: &str = "/aplicativos/webservice/wsuscall.php";
 
 /// Default limit for a whole call, generous because CDR reports can be large.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
+/// Default largest response body: generous (recordings are big), but bounded.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 512 * 1024 * 1024;
 /// Default limit for establishing the TCP and TLS connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// An async client for one PBX. Cheap to clone; clones share one connection pool.
 #[derive(Clone)]
 pub struct Client {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
-struct Inner {
-    http: reqwest::Client,
-    endpoint: Url,
-    token: Secret,
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
+    pub(crate) endpoint: Url,
+    pub(crate) token: Secret,
+    pub(crate) settings: Settings,
+}
+
+/// Limits and policies that can differ from call to call (see [`Client::with_timeout`]).
+#[derive(Debug, Clone)]
+pub(crate) struct Settings {
+    /// Limit for a whole call, per attempt.
+    pub(crate) timeout: Duration,
+    /// How reads are retried (actions never are).
+    pub(crate) retries: crate::retry::Retries,
+    /// Largest response body accepted, in bytes.
+    pub(crate) max_response_bytes: usize,
 }
 
 /// A secret string (the token) whose `Debug` never shows it.
 #[derive(Clone)]
-pub(crate) struct Secret(String);
+pub(crate) struct Secret(pub(crate) String);
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -62,10 +76,9 @@ pub struct Raw<'a> {
 pub struct ClientBuilder {
     url: String,
     token: Option<Secret>,
-    timeout: Duration,
     connect_timeout: Duration,
-    ca_certs: Vec<Vec<u8>>,
-    insecure: bool,
+    settings: Settings,
+    tls: Tls,
     user_agent: String,
 }
 
@@ -74,10 +87,9 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("url", &self.url)
             .field("token", &self.token)
-            .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
-            .field("ca_certs", &self.ca_certs.len())
-            .field("insecure", &self.insecure)
+            .field("settings", &self.settings)
+            .field("tls", &self.tls)
             .finish()
     }
 }
@@ -89,9 +101,10 @@ impl ClientBuilder {
         self
     }
 
-    /// Limits a whole call, from connecting to the last byte of the answer (default 120 s).
+    /// Limits each attempt of a call, from connecting to the last byte of the answer
+    /// (default 120 s). [`Client::with_timeout`] overrides it for some calls.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.settings.timeout = timeout;
         self
     }
 
@@ -101,10 +114,24 @@ impl ClientBuilder {
         self
     }
 
+    /// How read operations are retried after a transient failure (default
+    /// [`Retries::default`]); actions are never retried. [`Client::with_retries`] overrides it.
+    pub fn retries(mut self, retries: Retries) -> Self {
+        self.settings.retries = retries;
+        self
+    }
+
+    /// The largest response body accepted (default [`DEFAULT_MAX_RESPONSE_BYTES`]); a bigger
+    /// answer is an error, never silently cut.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.settings.max_response_bytes = bytes;
+        self
+    }
+
     /// Trusts one more root CA (PEM), for a PBX whose certificate is signed by a private CA or
     /// is self-signed. The system's roots stay trusted.
     pub fn ca_cert_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
-        self.ca_certs.push(pem.into());
+        self.tls.ca_pems.push(pem.into());
         self
     }
 
@@ -120,11 +147,22 @@ impl ClientBuilder {
         Ok(self.ca_cert_pem(pem))
     }
 
+    /// Accepts the server only if its certificate's SHA-256 fingerprint (of the DER, hex, with
+    /// or without colons) is this one, whoever signed it and whatever name it carries: the way
+    /// to trust one PBX's self-signed certificate and nothing else. May be given several times
+    /// (during a certificate change).
+    pub fn pin_sha256(mut self, fingerprint: &str) -> Result<Self> {
+        self.tls
+            .pins
+            .push(crate::tls::parse_fingerprint(fingerprint)?);
+        Ok(self)
+    }
+
     /// Turns TLS certificate verification **off**. Anyone on the path can then read and change
-    /// the traffic, token included. Prefer [`ClientBuilder::ca_cert_pem`]. A warning is logged
-    /// every time a client is built this way.
+    /// the traffic, token included. Prefer [`ClientBuilder::pin_sha256`] or
+    /// [`ClientBuilder::ca_cert_pem`]. A warning is logged every time a client is built this way.
     pub fn danger_accept_invalid_certs(mut self, insecure: bool) -> Self {
-        self.insecure = insecure;
+        self.tls.insecure = insecure;
         self
     }
 
@@ -140,37 +178,19 @@ impl ClientBuilder {
         let token = self.token.ok_or_else(|| {
             Error::Config("no token configured: set one with ClientBuilder::token".into())
         })?;
-        let mut http = reqwest::Client::builder()
-            .timeout(self.timeout)
+        let http = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(self.user_agent)
             .gzip(true);
-        for pem in &self.ca_certs {
-            let certs = reqwest::Certificate::from_pem_bundle(pem)
-                .map_err(|e| Error::Config(format!("bad CA certificate: {e}")))?;
-            if certs.is_empty() {
-                return Err(Error::Config(
-                    "bad CA certificate: no PEM certificate found".into(),
-                ));
-            }
-            for cert in certs {
-                http = http.add_root_certificate(cert);
-            }
-        }
-        if self.insecure {
-            tracing::warn!(
-                endpoint = %endpoint,
-                "TLS certificate verification is OFF: the token and all traffic can be read and changed by anyone on the path"
-            );
-            http = http.tls_danger_accept_invalid_certs(true);
-        }
+        let http = crate::tls::apply(http, &self.tls, &endpoint)?;
         let http = http.build().map_err(|e| Error::Config(e.to_string()))?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 endpoint,
                 token,
+                settings: self.settings,
             }),
         })
     }
@@ -217,11 +237,38 @@ impl Client {
         ClientBuilder {
             url: url.to_owned(),
             token: None,
-            timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            ca_certs: Vec::new(),
-            insecure: false,
+            settings: Settings {
+                timeout: DEFAULT_TIMEOUT,
+                retries: Retries::default(),
+                max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            },
+            tls: Tls::default(),
             user_agent: concat!("uscall/", env!("CARGO_PKG_VERSION")).to_owned(),
+        }
+    }
+
+    /// This client with another limit for each attempt of a call (connections stay shared):
+    /// `client.with_timeout(Duration::from_secs(600)).cdr_search()...` for one big report.
+    pub fn with_timeout(&self, timeout: Duration) -> Client {
+        self.with_settings(|s| s.timeout = timeout)
+    }
+
+    /// This client with another retry policy for reads (connections stay shared).
+    pub fn with_retries(&self, retries: Retries) -> Client {
+        self.with_settings(|s| s.retries = retries)
+    }
+
+    fn with_settings(&self, change: impl FnOnce(&mut Settings)) -> Client {
+        let mut settings = self.inner.settings.clone();
+        change(&mut settings);
+        Client {
+            inner: Arc::new(Inner {
+                http: self.inner.http.clone(),
+                endpoint: self.inner.endpoint.clone(),
+                token: self.inner.token.clone(),
+                settings,
+            }),
         }
     }
 
@@ -280,7 +327,7 @@ impl Client {
         })?;
         tracing::trace!(target: "uscall::wire", operation = op.name, request = %text::redact(&body, token));
         let started = Instant::now();
-        let result = self.post(op, body).await;
+        let result = crate::retry::run(self, op, body).await;
         match &result {
             Ok(r) => {
                 tracing::debug!(target: "uscall", operation = op.name, elapsed_ms = started.elapsed().as_millis() as u64, bytes = r.raw().len(), "ok")
@@ -290,126 +337,5 @@ impl Client {
             }
         }
         result
-    }
-
-    async fn post(&self, op: &'static OperationInfo, body: String) -> Result<Response> {
-        let endpoint = self.inner.endpoint.clone();
-        let request = match op.soap_version {
-            SoapVersion::Soap11 => self
-                .inner
-                .http
-                .post(endpoint)
-                .header(CONTENT_TYPE, "text/xml; charset=utf-8")
-                .header("SOAPAction", format!("\"{}\"", op.soap_action)),
-            SoapVersion::Soap12 => self.inner.http.post(endpoint).header(
-                CONTENT_TYPE,
-                format!(
-                    "application/soap+xml; charset=utf-8; action=\"{}\"",
-                    op.soap_action
-                ),
-            ),
-        };
-        let response = request
-            .body(body)
-            .send()
-            .await
-            .map_err(|e| self.transport(op, e))?;
-        let status = response.status();
-        let content_type = response
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let location = response
-            .headers()
-            .get(LOCATION)
-            .map(HeaderValue::as_bytes)
-            .map(String::from_utf8_lossy)
-            .map(|l| l.into_owned());
-        let bytes = response.bytes().await.map_err(|e| self.transport(op, e))?;
-        tracing::trace!(target: "uscall::wire", operation = op.name, status = status.as_u16(), response = %text::redact(&String::from_utf8_lossy(&bytes), &self.inner.token.0));
-        self.read(op, status.as_u16(), content_type, location, &bytes)
-    }
-
-    fn transport(&self, op: &'static OperationInfo, source: reqwest::Error) -> Error {
-        let mut endpoint = self.inner.endpoint.clone();
-        let _ = endpoint.set_password(None);
-        let _ = endpoint.set_username("");
-        let endpoint = endpoint.to_string();
-        if source.is_timeout() {
-            Error::Timeout {
-                operation: op.name,
-                endpoint,
-                source,
-            }
-        } else {
-            Error::Transport {
-                operation: op.name,
-                endpoint,
-                source,
-            }
-        }
-    }
-
-    /// Turns status, headers and body into the answer or the error that describes it.
-    fn read(
-        &self,
-        op: &'static OperationInfo,
-        status: u16,
-        content_type: Option<String>,
-        location: Option<String>,
-        body: &[u8],
-    ) -> Result<Response> {
-        let token = self.inner.token.0.as_str();
-        let success = (200..300).contains(&status);
-        let http_error = |excerpt: String| Error::Http {
-            operation: op.name,
-            status,
-            content_type: content_type.clone(),
-            excerpt: text::redact(&excerpt, token),
-        };
-        if (300..400).contains(&status) {
-            return Err(http_error(format!(
-                "redirected to {}",
-                location.unwrap_or_default()
-            )));
-        }
-        let charset = content_type.as_deref().and_then(text::charset_param);
-        let decoded = match charset::decode(body, charset) {
-            Ok(t) => t,
-            Err(e) if success => {
-                return Err(Error::Malformed {
-                    operation: op.name,
-                    message: e.message,
-                    excerpt: text::redact(&text::excerpt(&String::from_utf8_lossy(body), 0), token),
-                });
-            }
-            Err(_) => return Err(http_error(text::excerpt(&String::from_utf8_lossy(body), 0))),
-        };
-        if success && decoded.trim().is_empty() {
-            return Err(Error::Malformed {
-                operation: op.name,
-                message: format!("HTTP {status} with an empty body"),
-                excerpt: String::new(),
-            });
-        }
-        match (response::parse(&decoded), success) {
-            (Ok(Parsed::Fault(mut fault)), _) => {
-                fault.string = text::redact(&fault.string, token);
-                fault.detail = fault.detail.map(|d| text::redact(&d, token));
-                Err(Error::Fault {
-                    operation: op.name,
-                    status,
-                    fault,
-                })
-            }
-            (Ok(Parsed::Return(raw)), true) => Response::parse(op.name, raw, token),
-            (Err(e), true) => Err(Error::Malformed {
-                operation: op.name,
-                message: e.message,
-                excerpt: text::redact(&text::excerpt(&decoded, e.position), token),
-            }),
-            (_, false) => Err(http_error(text::excerpt(&decoded, 0))),
-        }
     }
 }

@@ -12,17 +12,22 @@ pub mod enums;
 pub mod meta;
 pub mod models;
 mod response;
+mod retry;
 mod text;
+mod tls;
+mod transport;
 pub mod typed;
 pub mod xsd;
 
 pub use answer::Response;
 pub use client::{
-    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_PATH, DEFAULT_TIMEOUT, Raw,
+    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_PATH,
+    DEFAULT_TIMEOUT, Raw,
 };
 pub use error::{Error, Fault, Result};
 /// Every operation of the WSDL, in WSDL order; the command line is built from this table.
 pub use generated::OPERATIONS;
+pub use retry::Retries;
 /// The request builders of the generated methods, one per WSDL operation.
 pub mod requests {
     pub use crate::generated::*;
