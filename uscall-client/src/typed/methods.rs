@@ -9,9 +9,7 @@ use crate::models::{Password, id_list};
 impl Client {
     /// Lists the company's call-center agents (`getAgent`).
     pub fn get_agent(&self) -> GetAgentRequest<'_> {
-        GetAgentRequest {
-            raw: self.raw().get_agent(),
-        }
+        GetAgentRequest::new(self, "getAgent")
     }
 
     /// Places a call (`startCall`) and answers the PBX's confirmation. Outbound: the extension
@@ -24,26 +22,22 @@ impl Client {
         destino: impl Into<String>,
         categoria: impl Into<String>,
     ) -> StartCallRequest<'_> {
-        StartCallRequest {
-            raw: self
-                .raw()
-                .start_call(tipo.as_str(), origem, destino, categoria),
-        }
+        StartCallRequest::new(self, "startCall")
+            .set("tipo", tipo.as_str())
+            .set("origem", origem)
+            .set("destino", destino)
+            .set("categoria", categoria)
     }
 
     /// Searches the PBX's call records (`cdrSearch`). Large ranges can exhaust the PBX; see
     /// [`Client::cdr_search_windows`].
     pub fn cdr_search(&self) -> CdrSearchRequest<'_> {
-        CdrSearchRequest {
-            raw: self.raw().cdr_search(),
-        }
+        CdrSearchRequest::new(self, "cdrSearch")
     }
 
     /// Fetches a call's recording (`audioDownload`) by its `bilheteunico` or `idcti`.
     pub fn audio_download(&self, idunico: impl Into<String>) -> AudioDownloadRequest<'_> {
-        AudioDownloadRequest {
-            raw: self.raw().audio_download(idunico),
-        }
+        AudioDownloadRequest::new(self, "audioDownload").set("idunico", idunico)
     }
 
     /// Logs agent `agente` in on extension `ramal` (`agentLogin`).
@@ -53,30 +47,25 @@ impl Client {
         ramal: impl Into<String>,
         senha: Password,
     ) -> AgentLoginRequest<'_> {
-        AgentLoginRequest {
-            raw: self.raw().agent_login(agente, ramal, senha.md5_hex()),
-        }
+        AgentLoginRequest::new(self, "agentLogin")
+            .set("agente", agente)
+            .set("ramal", ramal)
+            .set("senhamd5", senha.md5_hex())
     }
 
     /// Logs an agent out (`agentLogout`).
     pub fn agent_logout(&self, agente: impl Into<String>) -> AgentLogoutRequest<'_> {
-        AgentLogoutRequest {
-            raw: self.raw().agent_logout(agente),
-        }
+        AgentLogoutRequest::new(self, "agentLogout").set("agente", agente)
     }
 
     /// The live state of every agent, or of one (`agentStatus`).
     pub fn agent_status(&self) -> AgentStatusRequest<'_> {
-        AgentStatusRequest {
-            raw: self.raw().agent_status(),
-        }
+        AgentStatusRequest::new(self, "agentStatus")
     }
 
     /// Lists the pause reasons (`getPauses`).
     pub fn get_pauses(&self) -> GetPausesRequest<'_> {
-        GetPausesRequest {
-            raw: self.raw().get_pauses(),
-        }
+        GetPausesRequest::new(self, "getPauses")
     }
 
     /// Puts a logged-in agent on the pause `idpausa` (an id from getPauses) (`startPause`).
@@ -85,23 +74,19 @@ impl Client {
         agente: impl Into<String>,
         idpausa: impl Into<String>,
     ) -> StartPauseRequest<'_> {
-        StartPauseRequest {
-            raw: self.raw().start_pause(agente, idpausa),
-        }
+        StartPauseRequest::new(self, "startPause")
+            .set("agente", agente)
+            .set("idpausa", idpausa)
     }
 
     /// Ends an agent's pause (`endPause`).
     pub fn end_pause(&self, agente: impl Into<String>) -> EndPauseRequest<'_> {
-        EndPauseRequest {
-            raw: self.raw().end_pause(agente),
-        }
+        EndPauseRequest::new(self, "endPause").set("agente", agente)
     }
 
     /// Hangs up the call of an extension, or of an agent with `.agent()` (`hangupCall`).
     pub fn hangup_call(&self, ramal: impl Into<String>) -> HangupCallRequest<'_> {
-        HangupCallRequest {
-            raw: self.raw().hangup_call(ramal),
-        }
+        HangupCallRequest::new(self, "hangupCall").set("ramal", ramal)
     }
 
     /// Monitors the call of `dstramal` (an extension, or an agent with `.agent()`) from the
@@ -111,58 +96,44 @@ impl Client {
         srcramal: impl Into<String>,
         dstramal: impl Into<String>,
     ) -> MonitExtenRequest<'_> {
-        MonitExtenRequest {
-            raw: self.raw().monit_exten(srcramal, dstramal),
-        }
+        MonitExtenRequest::new(self, "monitExten")
+            .set("srcramal", srcramal)
+            .set("dstramal", dstramal)
     }
 
     /// Lists the extensions (`getExtens`).
     pub fn get_extens(&self) -> GetExtensRequest<'_> {
-        GetExtensRequest {
-            raw: self.raw().get_extens(),
-        }
+        GetExtensRequest::new(self, "getExtens")
     }
 
     /// The live state of the extensions (`extenStatus`).
     pub fn exten_status(&self) -> ExtenStatusRequest<'_> {
-        ExtenStatusRequest {
-            raw: self.raw().exten_status(),
-        }
+        ExtenStatusRequest::new(self, "extenStatus")
     }
 
     /// Lists the queues (`getQueue`).
     pub fn get_queue(&self) -> GetQueueRequest<'_> {
-        GetQueueRequest {
-            raw: self.raw().get_queue(),
-        }
+        GetQueueRequest::new(self, "getQueue")
     }
 
     /// The calls waiting in the queues (`queueStatus`).
     pub fn queue_status(&self) -> QueueStatusRequest<'_> {
-        QueueStatusRequest {
-            raw: self.raw().queue_status(),
-        }
+        QueueStatusRequest::new(self, "queueStatus")
     }
 
     /// Outbound call records for billing (`cdrTariff`).
     pub fn cdr_tariff(&self) -> CdrTariffRequest<'_> {
-        CdrTariffRequest {
-            raw: self.raw().cdr_tariff(),
-        }
+        CdrTariffRequest::new(self, "cdrTariff")
     }
 
     /// Lists the trunks (`listTrunk`).
     pub fn list_trunk(&self) -> ListTrunkRequest<'_> {
-        ListTrunkRequest {
-            raw: self.raw().list_trunk(),
-        }
+        ListTrunkRequest::new(self, "listTrunk")
     }
 
     /// Lists the dynamic IVRs with their flows (`listURA`).
     pub fn list_ura(&self) -> ListUraRequest<'_> {
-        ListUraRequest {
-            raw: self.raw().list_ura(),
-        }
+        ListUraRequest::new(self, "listURA")
     }
 
     /// Dials `destino` and drops the answered call into the dynamic IVR `idura`
@@ -173,16 +144,15 @@ impl Client {
         destino: impl Into<String>,
         categoria: impl Into<String>,
     ) -> StartCalluraRequest<'_> {
-        StartCalluraRequest {
-            raw: self.raw().start_callura(idura, destino, categoria),
-        }
+        StartCalluraRequest::new(self, "startCallura")
+            .set("idura", idura)
+            .set("destino", destino)
+            .set("categoria", categoria)
     }
 
     /// Records of calls through the dynamic IVRs (`cdrURA`).
     pub fn cdr_ura(&self) -> CdrUraRequest<'_> {
-        CdrUraRequest {
-            raw: self.raw().cdr_ura(),
-        }
+        CdrUraRequest::new(self, "cdrURA")
     }
 
     /// Agent productivity over the period (`ccenterAgents`), for the agents and queues given
@@ -192,17 +162,15 @@ impl Client {
         agentes: &[A],
         filas: &[F],
     ) -> CcenterAgentsRequest<'_> {
-        CcenterAgentsRequest {
-            raw: self.raw().ccenter_agents(id_list(agentes), id_list(filas)),
-        }
+        CcenterAgentsRequest::new(self, "ccenterAgents")
+            .set("agentes", id_list(agentes))
+            .set("filas", id_list(filas))
     }
 
     /// Contacts with their forms and dispositions (`ccenterAttendForms`); set `agentes` or
     /// `filas` (the service requires one).
     pub fn ccenter_attend_forms(&self) -> CcenterAttendFormsRequest<'_> {
-        CcenterAttendFormsRequest {
-            raw: self.raw().ccenter_attend_forms(),
-        }
+        CcenterAttendFormsRequest::new(self, "ccenterAttendForms")
     }
 
     /// Contact-center call records (`ccenterCdr`) of the agents and queues given.
@@ -211,9 +179,9 @@ impl Client {
         agentes: &[A],
         filas: &[F],
     ) -> CcenterCdrRequest<'_> {
-        CcenterCdrRequest {
-            raw: self.raw().ccenter_cdr(id_list(agentes), id_list(filas)),
-        }
+        CcenterCdrRequest::new(self, "ccenterCdr")
+            .set("agentes", id_list(agentes))
+            .set("filas", id_list(filas))
     }
 
     /// A contact-center metrics report (`ccenterMetrics`); its shape depends on the report, so
@@ -225,19 +193,16 @@ impl Client {
         agentes: &[A],
         filas: &[F],
     ) -> CcenterMetricsRequest<'_> {
-        CcenterMetricsRequest {
-            raw: self
-                .raw()
-                .ccenter_metrics(report_name, id_list(agentes), id_list(filas)),
-        }
+        CcenterMetricsRequest::new(self, "ccenterMetrics")
+            .set("report_name", report_name)
+            .set("agentes", id_list(agentes))
+            .set("filas", id_list(filas))
     }
 
     /// The reports ccenterMetrics can produce, with their descriptions
     /// (`ccenterMetricsReports`).
     pub fn ccenter_metrics_reports(&self) -> CcenterMetricsReportsRequest<'_> {
-        CcenterMetricsReportsRequest {
-            raw: self.raw().ccenter_metrics_reports(),
-        }
+        CcenterMetricsReportsRequest::new(self, "ccenterMetricsReports")
     }
 
     /// Time per agent and pause over the period: ccenterPauses' synthetic report
@@ -247,12 +212,10 @@ impl Client {
         agentes: &[A],
         filas: &[F],
     ) -> CcenterPausesRequest<'_> {
-        let raw = self.raw().ccenter_pauses(
-            ReportType::Synthetic.as_str(),
-            id_list(agentes),
-            id_list(filas),
-        );
-        CcenterPausesRequest { raw }
+        CcenterPausesRequest::new(self, "ccenterPauses")
+            .set("report_type", ReportType::Synthetic.as_str())
+            .set("agentes", id_list(agentes))
+            .set("filas", id_list(filas))
     }
 
     /// Every pause taken, with its times: ccenterPauses' analytic report (`report_type` 1).
@@ -261,19 +224,15 @@ impl Client {
         agentes: &[A],
         filas: &[F],
     ) -> CcenterPauseEventsRequest<'_> {
-        let raw = self.raw().ccenter_pauses(
-            ReportType::Analytic.as_str(),
-            id_list(agentes),
-            id_list(filas),
-        );
-        CcenterPauseEventsRequest { raw }
+        CcenterPauseEventsRequest::new(self, "ccenterPauses")
+            .set("report_type", ReportType::Analytic.as_str())
+            .set("agentes", id_list(agentes))
+            .set("filas", id_list(filas))
     }
 
     /// Agents' callbacks and reminders (`ccenterSchedules`).
     pub fn ccenter_schedules(&self) -> CcenterSchedulesRequest<'_> {
-        CcenterSchedulesRequest {
-            raw: self.raw().ccenter_schedules(),
-        }
+        CcenterSchedulesRequest::new(self, "ccenterSchedules")
     }
 
     /// Sessions per agent and date: ccenterSessions' synthetic report (`report_type` 0).
@@ -283,12 +242,10 @@ impl Client {
         agentes: &[A],
         filas: &[F],
     ) -> CcenterSessionsRequest<'_> {
-        let raw = self.raw().ccenter_sessions(
-            ReportType::Synthetic.as_str(),
-            id_list(agentes),
-            id_list(filas),
-        );
-        CcenterSessionsRequest { raw }
+        CcenterSessionsRequest::new(self, "ccenterSessions")
+            .set("report_type", ReportType::Synthetic.as_str())
+            .set("agentes", id_list(agentes))
+            .set("filas", id_list(filas))
     }
 
     /// Every login and logout: ccenterSessions' analytic report (`report_type` 1).
@@ -297,18 +254,14 @@ impl Client {
         agentes: &[A],
         filas: &[F],
     ) -> CcenterSessionEventsRequest<'_> {
-        let raw = self.raw().ccenter_sessions(
-            ReportType::Analytic.as_str(),
-            id_list(agentes),
-            id_list(filas),
-        );
-        CcenterSessionEventsRequest { raw }
+        CcenterSessionEventsRequest::new(self, "ccenterSessions")
+            .set("report_type", ReportType::Analytic.as_str())
+            .set("agentes", id_list(agentes))
+            .set("filas", id_list(filas))
     }
 
     /// Post-call survey results (`ccenterSurvey`).
     pub fn ccenter_survey(&self) -> CcenterSurveyRequest<'_> {
-        CcenterSurveyRequest {
-            raw: self.raw().ccenter_survey(),
-        }
+        CcenterSurveyRequest::new(self, "ccenterSurvey")
     }
 }

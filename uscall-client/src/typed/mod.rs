@@ -5,7 +5,7 @@
 //! Every builder wraps the generated one: set optional parts with its setters, then `.await` it
 //! (or call `send`). List operations answer [`Rows`], actions the service's confirmation message;
 //! a refusal inside the answer (`Token inválido`, `Agente não encontrado`) is
-//! [`crate::Error::Service`]. `into_raw` gives the generated builder back, for the JSON.
+//! [`crate::Error::Service`]. `send_raw` gives the answer as JSON instead.
 //!
 //! Dates are PBX local time and are sent as `YYYY-MM-DD HH:MM:SS`. A date left out is left out
 //! of the request, and the PBX then applies its own default: today 00:00:00 for `dataini`,
@@ -29,34 +29,82 @@ use serde_json::Value;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 
-/// Declares a typed request: a wrapper of the generated builder `$raw` whose answer goes through
-/// `$decode`, with `send`, `into_raw` and `IntoFuture`.
+/// The operation name and the parts a typed request has been given so far. Parts are matched
+/// to the WSDL's by name when it is sent, so the typed layer compiles whatever a regen brings:
+/// an operation or part the PBX no longer has is an error at the call, not at build time.
+struct Call<'a> {
+    client: &'a Client,
+    operation: &'static str,
+    parts: Vec<(&'static str, String)>,
+}
+
+impl Call<'_> {
+    fn set(&mut self, part: &'static str, value: String) {
+        match self.parts.iter_mut().find(|(name, _)| *name == part) {
+            Some(slot) => slot.1 = value,
+            None => self.parts.push((part, value)),
+        }
+    }
+
+    /// Sends the parts given, each in its WSDL position, through the generated operation.
+    async fn send(self) -> Result<crate::Response> {
+        let op = Client::operation(self.operation).ok_or(crate::Error::NoSuchOperation {
+            operation: self.operation,
+        })?;
+        if let Some((part, _)) = self
+            .parts
+            .iter()
+            .find(|(name, _)| !op.params.iter().any(|p| p.name == *name))
+        {
+            return Err(crate::Error::NoSuchPart {
+                operation: self.operation,
+                part,
+            });
+        }
+        let args = op
+            .params
+            .iter()
+            .map(|p| {
+                self.parts
+                    .iter()
+                    .find(|(name, _)| *name == p.name)
+                    .map(|(_, v)| v.clone())
+            })
+            .collect();
+        self.client.call(op, args).await
+    }
+}
+
+/// Declares a typed request whose answer goes through `$decode`, with `send`, `send_raw` and
+/// `IntoFuture`.
 macro_rules! request {
-    ($(#[$doc:meta])* $name:ident($raw:ident) -> $out:ty = $decode:expr) => {
+    ($(#[$doc:meta])* $name:ident -> $out:ty = $decode:expr) => {
         $(#[$doc])*
         #[must_use = "a request does nothing until it is awaited"]
         pub struct $name<'a> {
-            raw: crate::requests::$raw<'a>,
+            call: Call<'a>,
         }
 
         impl<'a> $name<'a> {
+            fn new(client: &'a Client, operation: &'static str) -> Self {
+                Self { call: Call { client, operation, parts: Vec::new() } }
+            }
+
+            #[allow(dead_code, reason = "requests without parts never set one")]
+            fn set(mut self, part: &'static str, value: impl Into<String>) -> Self {
+                self.call.set(part, value.into());
+                self
+            }
+
             /// Sends the request and decodes the answer.
             pub async fn send(self) -> Result<$out> {
-                let response = self.raw.send().await?;
+                let response = self.call.send().await?;
                 ($decode)(&response)
             }
 
-            /// The generated request underneath, whose answer stays JSON.
-            pub fn into_raw(self) -> crate::requests::$raw<'a> {
-                self.raw
-            }
-
-            #[allow(dead_code)]
-            fn map(
-                self,
-                set: impl FnOnce(crate::requests::$raw<'a>) -> crate::requests::$raw<'a>,
-            ) -> Self {
-                Self { raw: set(self.raw) }
+            /// Sends the request and gives the answer as JSON, undecoded.
+            pub async fn send_raw(self) -> Result<crate::Response> {
+                self.call.send().await
             }
         }
 
@@ -84,13 +132,13 @@ macro_rules! setters {
         /// Start of the period (inclusive), PBX local time. Left out, the PBX uses today
         /// 00:00:00.
         pub fn dataini(self, start: DateTime) -> Self {
-            self.map(|r| r.dataini(datetime_text(start)))
+            self.set("dataini", datetime_text(start))
         }
 
         /// End of the period (inclusive), PBX local time. Left out, the PBX uses today
         /// 23:59:59.
         pub fn datafin(self, end: DateTime) -> Self {
-            self.map(|r| r.datafin(datetime_text(end)))
+            self.set("datafin", datetime_text(end))
         }
 
         /// One whole day: `dataini` 00:00:00 and `datafin` 23:59:59 of `day`.
@@ -103,7 +151,7 @@ macro_rules! setters {
     (@items $(#[$doc:meta])* text $part:ident; $($rest:tt)*) => {
         $(#[$doc])*
         pub fn $part(self, value: impl Into<String>) -> Self {
-            self.map(|r| r.$part(value))
+            self.set(stringify!($part), value)
         }
 
         setters!(@items $($rest)*);
@@ -114,7 +162,7 @@ macro_rules! setters {
         /// Sent as a JSON array (see [`crate::models::id_list`]).
         pub fn $part<S: AsRef<str>>(self, ids: &[S]) -> Self {
             let ids = id_list(ids);
-            self.map(|r| r.$part(ids))
+            self.set(stringify!($part), ids)
         }
 
         setters!(@items $($rest)*);
@@ -122,7 +170,7 @@ macro_rules! setters {
     (@items $(#[$doc:meta])* choice $part:ident: $ty:ty; $($rest:tt)*) => {
         $(#[$doc])*
         pub fn $part(self, value: $ty) -> Self {
-            self.map(|r| r.$part(value.as_str()))
+            self.set(stringify!($part), value.as_str())
         }
 
         setters!(@items $($rest)*);
@@ -131,133 +179,133 @@ macro_rules! setters {
 
 request!(
     /// A `getAgent` request; see [`Client::get_agent`].
-    GetAgentRequest(GetAgent) -> Rows<Agent> = models::rows::<Agent>
+    GetAgentRequest -> Rows<Agent> = models::rows::<Agent>
 );
 request!(
     /// A `startCall` request; see [`Client::start_call`].
-    StartCallRequest(StartCall) -> String = models::message
+    StartCallRequest -> String = models::message
 );
 request!(
     /// A `cdrSearch` request; see [`Client::cdr_search`].
-    CdrSearchRequest(CdrSearch) -> Rows<Cdr> = models::rows::<Cdr>
+    CdrSearchRequest -> Rows<Cdr> = models::rows::<Cdr>
 );
 request!(
     /// An `audioDownload` request; see [`Client::audio_download`].
-    AudioDownloadRequest(AudioDownload) -> Recording = models::one::<Recording>
+    AudioDownloadRequest -> Recording = models::one::<Recording>
 );
 request!(
     /// An `agentLogin` request; see [`Client::agent_login`].
-    AgentLoginRequest(AgentLogin) -> String = models::message
+    AgentLoginRequest -> String = models::message
 );
 request!(
     /// An `agentLogout` request; see [`Client::agent_logout`].
-    AgentLogoutRequest(AgentLogout) -> String = models::message
+    AgentLogoutRequest -> String = models::message
 );
 request!(
     /// An `agentStatus` request; see [`Client::agent_status`].
-    AgentStatusRequest(AgentStatus) -> Rows<AgentState> = models::rows::<AgentState>
+    AgentStatusRequest -> Rows<AgentState> = models::rows::<AgentState>
 );
 request!(
     /// A `getPauses` request; see [`Client::get_pauses`].
-    GetPausesRequest(GetPauses) -> Rows<Pause> = models::rows::<Pause>
+    GetPausesRequest -> Rows<Pause> = models::rows::<Pause>
 );
 request!(
     /// A `startPause` request; see [`Client::start_pause`].
-    StartPauseRequest(StartPause) -> String = models::message
+    StartPauseRequest -> String = models::message
 );
 request!(
     /// An `endPause` request; see [`Client::end_pause`].
-    EndPauseRequest(EndPause) -> String = models::message
+    EndPauseRequest -> String = models::message
 );
 request!(
     /// A `hangupCall` request; see [`Client::hangup_call`].
-    HangupCallRequest(HangupCall) -> String = models::message
+    HangupCallRequest -> String = models::message
 );
 request!(
     /// A `monitExten` request; see [`Client::monit_exten`].
-    MonitExtenRequest(MonitExten) -> String = models::message
+    MonitExtenRequest -> String = models::message
 );
 request!(
     /// A `getExtens` request; see [`Client::get_extens`].
-    GetExtensRequest(GetExtens) -> Rows<Extension> = models::rows::<Extension>
+    GetExtensRequest -> Rows<Extension> = models::rows::<Extension>
 );
 request!(
     /// An `extenStatus` request; see [`Client::exten_status`].
-    ExtenStatusRequest(ExtenStatus) -> Rows<ExtensionState> = models::rows::<ExtensionState>
+    ExtenStatusRequest -> Rows<ExtensionState> = models::rows::<ExtensionState>
 );
 request!(
     /// A `getQueue` request; see [`Client::get_queue`].
-    GetQueueRequest(GetQueue) -> Rows<Queue> = models::rows::<Queue>
+    GetQueueRequest -> Rows<Queue> = models::rows::<Queue>
 );
 request!(
     /// A `queueStatus` request; see [`Client::queue_status`].
-    QueueStatusRequest(QueueStatus) -> Rows<QueueState> = models::rows::<QueueState>
+    QueueStatusRequest -> Rows<QueueState> = models::rows::<QueueState>
 );
 request!(
     /// A `cdrTariff` request; see [`Client::cdr_tariff`].
-    CdrTariffRequest(CdrTariff) -> Rows<TariffCall> = models::rows::<TariffCall>
+    CdrTariffRequest -> Rows<TariffCall> = models::rows::<TariffCall>
 );
 request!(
     /// A `listTrunk` request; see [`Client::list_trunk`].
-    ListTrunkRequest(ListTrunk) -> Rows<Trunk> = models::rows::<Trunk>
+    ListTrunkRequest -> Rows<Trunk> = models::rows::<Trunk>
 );
 request!(
     /// A `listURA` request; see [`Client::list_ura`].
-    ListUraRequest(ListUra) -> Rows<Ura> = models::rows::<Ura>
+    ListUraRequest -> Rows<Ura> = models::rows::<Ura>
 );
 request!(
     /// A `startCallura` request; see [`Client::start_callura`].
-    StartCalluraRequest(StartCallura) -> String = models::message
+    StartCalluraRequest -> String = models::message
 );
 request!(
     /// A `cdrURA` request; see [`Client::cdr_ura`].
-    CdrUraRequest(CdrUra) -> Rows<UraCall> = models::rows::<UraCall>
+    CdrUraRequest -> Rows<UraCall> = models::rows::<UraCall>
 );
 request!(
     /// A `ccenterAgents` request; see [`Client::ccenter_agents`].
-    CcenterAgentsRequest(CcenterAgents) -> Rows<AgentReport> = models::rows::<AgentReport>
+    CcenterAgentsRequest -> Rows<AgentReport> = models::rows::<AgentReport>
 );
 request!(
     /// A `ccenterAttendForms` request; see [`Client::ccenter_attend_forms`].
-    CcenterAttendFormsRequest(CcenterAttendForms) -> Rows<AttendForm> = models::rows::<AttendForm>
+    CcenterAttendFormsRequest -> Rows<AttendForm> = models::rows::<AttendForm>
 );
 request!(
     /// A `ccenterCdr` request; see [`Client::ccenter_cdr`].
-    CcenterCdrRequest(CcenterCdr) -> Rows<CenterCall> = models::rows::<CenterCall>
+    CcenterCdrRequest -> Rows<CenterCall> = models::rows::<CenterCall>
 );
 request!(
     /// A `ccenterMetrics` request; see [`Client::ccenter_metrics`].
-    CcenterMetricsRequest(CcenterMetrics) -> Value = models::value
+    CcenterMetricsRequest -> Value = models::value
 );
 request!(
     /// A `ccenterMetricsReports` request; see [`Client::ccenter_metrics_reports`].
-    CcenterMetricsReportsRequest(CcenterMetricsReports) -> Vec<MetricsReport> = models::metrics_reports
+    CcenterMetricsReportsRequest -> Vec<MetricsReport> = models::metrics_reports
 );
 request!(
     /// A synthetic `ccenterPauses` request (`report_type` 0); see [`Client::ccenter_pauses`].
-    CcenterPausesRequest(CcenterPauses) -> Rows<PauseSummary> = models::rows::<PauseSummary>
+    CcenterPausesRequest -> Rows<PauseSummary> = models::rows::<PauseSummary>
 );
 request!(
     /// An analytic `ccenterPauses` request (`report_type` 1); see
     /// [`Client::ccenter_pause_events`].
-    CcenterPauseEventsRequest(CcenterPauses) -> Rows<PauseEvent> = models::rows::<PauseEvent>
+    CcenterPauseEventsRequest -> Rows<PauseEvent> = models::rows::<PauseEvent>
 );
 request!(
     /// A `ccenterSchedules` request; see [`Client::ccenter_schedules`].
-    CcenterSchedulesRequest(CcenterSchedules) -> Rows<Schedule> = models::rows::<Schedule>
+    CcenterSchedulesRequest -> Rows<Schedule> = models::rows::<Schedule>
 );
 request!(
     /// A synthetic `ccenterSessions` request (`report_type` 0); see [`Client::ccenter_sessions`].
-    CcenterSessionsRequest(CcenterSessions) -> Rows<SessionSummary> = models::rows::<SessionSummary>
+    CcenterSessionsRequest -> Rows<SessionSummary> = models::rows::<SessionSummary>
 );
 request!(
     /// An analytic `ccenterSessions` request (`report_type` 1); see
     /// [`Client::ccenter_session_events`].
-    CcenterSessionEventsRequest(CcenterSessions) -> Rows<SessionRecord> = models::rows::<SessionRecord>
+    CcenterSessionEventsRequest -> Rows<SessionRecord> = models::rows::<SessionRecord>
 );
 request!(
     /// A `ccenterSurvey` request; see [`Client::ccenter_survey`].
-    CcenterSurveyRequest(CcenterSurvey) -> Rows<SurveyResult> = models::rows::<SurveyResult>
+    CcenterSurveyRequest -> Rows<SurveyResult> = models::rows::<SurveyResult>
 );
 
 setters!(StartCallRequest, StartCalluraRequest => {
@@ -355,19 +403,19 @@ setters!(CcenterSchedulesRequest => {
 impl HangupCallRequest<'_> {
     /// The number given is an agent, not an extension (sends `agente=yes`).
     pub fn agent(self) -> Self {
-        self.map(|r| r.agente("yes"))
+        self.set("agente", "yes")
     }
 }
 
 impl MonitExtenRequest<'_> {
     /// The monitored number (`dstramal`) is an agent, not an extension (sends `agente=yes`).
     pub fn agent(self) -> Self {
-        self.map(|r| r.agente("yes"))
+        self.set("agente", "yes")
     }
 
     /// How to monitor; left out, the PBX listens silently (`escuta`).
     pub fn tipo(self, tipo: MonitorTipo) -> Self {
-        self.map(|r| r.tipo(tipo.as_str()))
+        self.set("tipo", tipo.as_str())
     }
 }
 

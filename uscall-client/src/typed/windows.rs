@@ -124,7 +124,7 @@ impl CdrWindows<'_> {
         if let Some(destino) = &self.destino {
             request = request.destino(destino.clone());
         }
-        Some(request.into_raw().await)
+        Some(request.send_raw().await)
     }
 
     fn end_of(&self, start: DateTime) -> Result<DateTime> {
