@@ -1,6 +1,6 @@
 //! Turns a response body into text: BOM, then the HTTP charset, then the XML declaration.
 
-use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
+use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
 use std::borrow::Cow;
 
 /// Why a body could not be decoded.
@@ -11,6 +11,10 @@ pub(crate) struct DecodeError {
 
 /// Decodes `body`, choosing the encoding from a byte-order mark, else the HTTP `charset`, else
 /// the XML declaration, else UTF-8.
+///
+/// The bytes overrule a label that cannot be true: a body opening with `<` in UTF-16 (XML 1.0
+/// appendix F) is UTF-16 whatever the labels say, and a UTF-16 label on a body whose first bytes
+/// are 8-bit `<...` is ignored.
 ///
 /// NuSOAP labels its answers ISO-8859-1, yet many servers put raw UTF-8 bytes inside (PHP
 /// SoapClient then hands out mojibake that integrators undo with `utf8_decode`). A body labelled
@@ -24,10 +28,18 @@ pub(crate) fn decode<'a>(
     if let Some((encoding, bom_len)) = Encoding::for_bom(body) {
         return decode_strict(encoding, &body[bom_len..], "byte-order mark");
     }
-    let (encoding, source) = match http_charset.and_then(label) {
+    match body {
+        [b'<', 0, _, 0, ..] => return decode_strict(UTF_16LE, body, "UTF-16 bytes without a BOM"),
+        [0, b'<', 0, _, ..] => return decode_strict(UTF_16BE, body, "UTF-16 bytes without a BOM"),
+        _ => {}
+    }
+    let eight_bit = matches!(body, [b'<', b, ..] if *b != 0);
+    let usable = |e: &&'static Encoding| !(eight_bit && (*e == UTF_16LE || *e == UTF_16BE));
+    let (encoding, source) = match http_charset.and_then(label).filter(usable) {
         Some(e) => (e, "HTTP charset"),
         None => match xml_declared(body) {
-            Some(Ok(e)) => (e, "XML declaration"),
+            Some(Ok(e)) if usable(&e) => (e, "XML declaration"),
+            Some(Ok(_)) => (UTF_8, "8-bit bytes despite a UTF-16 declaration"),
             Some(Err(name)) => {
                 return Err(DecodeError {
                     message: format!("unknown encoding {name:?} in the XML declaration"),
@@ -119,6 +131,23 @@ mod tests {
         assert_eq!(decode(bom, Some("iso-8859-1")).unwrap(), "<a>é</a>");
         let utf16 = b"\xff\xfe<\x00a\x00>\x00";
         assert_eq!(decode(utf16, None).unwrap(), "<a>");
+    }
+
+    #[test]
+    fn utf16_is_recognised_by_its_bytes_and_a_false_utf16_label_is_ignored() {
+        let le: Vec<u8> = "<a>é</a>"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(decode(&le, Some("utf-8")).unwrap(), "<a>é</a>");
+        let be: Vec<u8> = "<a>é</a>"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        assert_eq!(decode(&be, None).unwrap(), "<a>é</a>");
+        let body = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><a>é</a>";
+        assert_eq!(decode(body.as_bytes(), Some("utf-16")).unwrap(), body);
+        assert_eq!(decode(body.as_bytes(), None).unwrap(), body);
     }
 
     #[test]

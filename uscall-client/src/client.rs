@@ -9,6 +9,7 @@ use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tracing::Instrument;
 use url::Url;
 
 /// The path every USCall PBX serves the webservice on; used when a URL names only the host.
@@ -58,10 +59,19 @@ impl fmt::Debug for Secret {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("endpoint", &self.inner.endpoint.as_str())
+            .field("endpoint", &without_password(&self.inner.endpoint))
             .field("token", &self.inner.token)
             .finish_non_exhaustive()
     }
+}
+
+/// A URL for display, with any `user:password@` password hidden.
+fn without_password(url: &Url) -> String {
+    let mut shown = url.clone();
+    if shown.password().is_some() {
+        let _ = shown.set_password(Some("redacted"));
+    }
+    shown.to_string()
 }
 
 /// The generated, untyped methods of a [`Client`]: `client.raw().cdr_search()...await` gives the
@@ -85,7 +95,11 @@ pub struct ClientBuilder {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("url", &self.url)
+            .field(
+                "url",
+                &Url::parse(&self.url)
+                    .map_or_else(|_| "<unparsable>".to_owned(), |u| without_password(&u)),
+            )
             .field("token", &self.token)
             .field("connect_timeout", &self.connect_timeout)
             .field("settings", &self.settings)
@@ -305,6 +319,37 @@ impl Client {
         op: &'static OperationInfo,
         args: Vec<Option<String>>,
     ) -> Result<Response> {
+        // One span per call, attempts included; the transport records the HTTP fields of the
+        // last attempt, and `attempts` is left for the retry loop to record.
+        let span = tracing::info_span!(
+            target: "uscall",
+            "uscall.call",
+            operation = %op.name,
+            attempts = tracing::field::Empty,
+            request_bytes = tracing::field::Empty,
+            response_bytes = tracing::field::Empty,
+            http_status = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+            outcome = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let result = self.build_and_send(op, args).instrument(span.clone()).await;
+        span.record("duration_ms", started.elapsed().as_millis() as u64);
+        span.record("outcome", tracing::field::display(outcome(&result)));
+        span.in_scope(|| match &result {
+            Ok(r) => tracing::debug!(target: "uscall", bytes = r.raw().len(), "call ok"),
+            Err(e) => tracing::debug!(target: "uscall", error = %e, "call failed"),
+        });
+        result
+    }
+
+    /// Builds the envelope and sends it (with retries for reads); every error that leaves here
+    /// has the call's secrets (token, password parts) redacted.
+    async fn build_and_send(
+        &self,
+        op: &'static OperationInfo,
+        args: Vec<Option<String>>,
+    ) -> Result<Response> {
         if args.len() != op.params.len() {
             return Err(Error::Arity {
                 operation: op.name,
@@ -319,23 +364,55 @@ impl Client {
             .zip(&args)
             .map(|(p, a)| if p.token { Some(token) } else { a.as_deref() })
             .collect();
+        let secrets = text::Secrets::of_call(
+            token,
+            op.params.iter().map(|p| p.name).zip(values.iter().copied()),
+        );
         let body = envelope::build(op, &values).map_err(|bad| Error::InvalidCharacter {
             operation: op.name,
             param: bad.param,
             character: bad.character,
             position: bad.position,
         })?;
-        tracing::trace!(target: "uscall::wire", operation = op.name, request = %text::redact(&body, token));
-        let started = Instant::now();
-        let result = crate::retry::run(self, op, body).await;
-        match &result {
-            Ok(r) => {
-                tracing::debug!(target: "uscall", operation = op.name, elapsed_ms = started.elapsed().as_millis() as u64, bytes = r.raw().len(), "ok")
-            }
-            Err(e) => {
-                tracing::debug!(target: "uscall", operation = op.name, elapsed_ms = started.elapsed().as_millis() as u64, error = %e, "failed")
-            }
+        tracing::Span::current().record("request_bytes", body.len());
+        tracing::trace!(target: "uscall::wire", operation = op.name, request = %secrets.redact(&body));
+        crate::retry::run(self, op, body)
+            .await
+            .map_err(|e| secrets.error(e))
+    }
+}
+
+/// The `outcome` field of a call's span: `ok`, `service` for an answer that is a refusal
+/// (`{"retorno": "Senha inválida"}`), or what kind of error ended it.
+fn outcome(result: &Result<Response>) -> &'static str {
+    let error = match result {
+        Ok(r) => {
+            let refused = r
+                .retorno()
+                .and_then(serde_json::Value::as_str)
+                .and_then(crate::models::classify)
+                .is_some();
+            return if refused { "service" } else { "ok" };
         }
-        result
+        Err(error) => error,
+    };
+    match error {
+        Error::InvalidUrl { .. } => "invalid_url",
+        Error::Config(_) => "config",
+        Error::Arity { .. } => "arity",
+        Error::InvalidCharacter { .. } => "invalid_character",
+        Error::InvalidValue { .. } => "invalid_value",
+        Error::NoSuchOperation { .. } | Error::NoSuchPart { .. } => "not_in_wsdl",
+        Error::Transport { .. } => "transport",
+        Error::Tls { .. } => "tls",
+        Error::Timeout { .. } => "timeout",
+        Error::Http { .. } => "http",
+        Error::Fault { .. } => "fault",
+        Error::TooLarge { .. } => "too_large",
+        Error::Malformed { .. } => "malformed",
+        Error::Service { .. } => "service",
+        Error::Row(_) => "row",
+        Error::OutcomeUnknown { .. } => "outcome_unknown",
+        Error::Json { .. } => "json",
     }
 }

@@ -45,6 +45,21 @@ pub enum Error {
         /// Its position (in characters) within the value.
         position: usize,
     },
+    /// The typed layer asked for an operation the generated client does not have (the PBX's
+    /// WSDL, after a regen, no longer lists it).
+    #[error("{operation}: this PBX's WSDL has no such operation (regenerated without it?)")]
+    NoSuchOperation {
+        /// The operation's wire name.
+        operation: &'static str,
+    },
+    /// The typed layer set a part the operation does not have in this PBX's WSDL.
+    #[error("{operation}: this PBX's WSDL has no part `{part}` for it")]
+    NoSuchPart {
+        /// The operation's wire name.
+        operation: &'static str,
+        /// The part's name.
+        part: &'static str,
+    },
     /// A parameter's text does not parse as its XSD type (command line and dynamic calls).
     #[error("{operation}: parameter `{param}` must be {expected}, got {value:?}")]
     InvalidValue {
@@ -68,6 +83,23 @@ pub enum Error {
         /// The underlying error.
         #[source]
         source: reqwest::Error,
+    },
+    /// The TLS handshake failed, most often because the server's certificate is not trusted
+    /// (a PBX's self-signed certificate). The request was not sent. `message` says why and, for
+    /// a refused certificate, how to trust it: its CA with `--ca-cert FILE`
+    /// ([`ClientBuilder::ca_cert_pem`](crate::ClientBuilder::ca_cert_pem)), or the certificate
+    /// itself with `--pin-sha256` ([`ClientBuilder::pin_sha256`](crate::ClientBuilder::pin_sha256)).
+    #[error("{operation}: TLS with {endpoint} failed: {message}")]
+    Tls {
+        /// The operation's wire name.
+        operation: &'static str,
+        /// The endpoint, without credentials.
+        endpoint: String,
+        /// What failed, and for a refused certificate how to trust it.
+        message: String,
+        /// The SHA-256 fingerprint of the certificate the server presented (`AB:CD:...`), when
+        /// it was refused.
+        fingerprint: Option<String>,
     },
     /// The call did not finish in time.
     #[error("{operation}: no complete answer from {endpoint} within the time limit")]
@@ -102,6 +134,19 @@ pub enum Error {
         /// The fault's content.
         fault: Fault,
     },
+    /// The answer is bigger than the client accepts (see
+    /// [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)); it was
+    /// refused, never cut. The size counts the body after decompression.
+    #[error("{operation}: the answer is larger than the limit of {limit} bytes{}; raise it with ClientBuilder::max_response_bytes", declared_suffix(*.content_length))]
+    TooLarge {
+        /// The operation's wire name.
+        operation: &'static str,
+        /// The limit in force, in bytes.
+        limit: usize,
+        /// The size the server announced in `Content-Length`, when that is what gave it away
+        /// (`None` when the limit was crossed while reading).
+        content_length: Option<u64>,
+    },
     /// The answer is not a SOAP response we can read: bad XML, bad charset, missing parts.
     #[error("{operation}: unreadable SOAP response: {message}")]
     Malformed {
@@ -126,6 +171,19 @@ pub enum Error {
     /// A value of the answer does not parse into its type (see [`crate::models::RowError`]).
     #[error("{0}")]
     Row(Box<crate::models::RowError>),
+    /// An action (startCall, hangupCall, agentLogin...) failed in a way that does not say
+    /// whether the PBX carried it out: the connection dropped or timed out after the request
+    /// left, or the answer was a 5xx or unreadable. Actions are never retried, so that a call is
+    /// never dialled twice; check the PBX's state (the message says how) before trying again.
+    /// [`std::error::Error::source`] is the failure itself.
+    #[error("{operation}: outcome unknown: the request may have reached the PBX and been carried out; {} before trying again", crate::retry::how_to_check(.operation))]
+    OutcomeUnknown {
+        /// The operation's wire name.
+        operation: &'static str,
+        /// What went wrong.
+        #[source]
+        source: Box<Error>,
+    },
     /// The `return` string is not the JSON document the service always sends.
     #[error("{operation}: the answer is not valid JSON: {message}")]
     Json {
@@ -136,6 +194,13 @@ pub enum Error {
         /// The whole `return` text as received.
         raw: String,
     },
+}
+
+fn declared_suffix(content_length: Option<u64>) -> String {
+    match content_length {
+        Some(n) => format!(" (Content-Length: {n})"),
+        None => String::new(),
+    }
 }
 
 fn excerpt_suffix(excerpt: &str) -> String {
@@ -154,12 +219,17 @@ impl Error {
             Error::Arity { operation, .. }
             | Error::InvalidCharacter { operation, .. }
             | Error::InvalidValue { operation, .. }
+            | Error::NoSuchOperation { operation }
+            | Error::NoSuchPart { operation, .. }
             | Error::Transport { operation, .. }
+            | Error::Tls { operation, .. }
             | Error::Timeout { operation, .. }
             | Error::Http { operation, .. }
             | Error::Fault { operation, .. }
+            | Error::TooLarge { operation, .. }
             | Error::Malformed { operation, .. }
             | Error::Json { operation, .. }
+            | Error::OutcomeUnknown { operation, .. }
             | Error::Service { operation, .. } => Some(operation),
             Error::Row(e) => Some(e.operation),
         }

@@ -6,6 +6,8 @@ mod charset;
 mod client;
 mod envelope;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 #[rustfmt::skip]
 mod generated;
 pub mod enums;
@@ -27,7 +29,7 @@ pub use client::{
 pub use error::{Error, Fault, Result};
 /// Every operation of the WSDL, in WSDL order; the command line is built from this table.
 pub use generated::OPERATIONS;
-pub use retry::Retries;
+pub use retry::{Retries, is_read};
 /// The request builders of the generated methods, one per WSDL operation.
 pub mod requests {
     pub use crate::generated::*;

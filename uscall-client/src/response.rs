@@ -1,10 +1,86 @@
-//! Reads a SOAP response: finds the return part's text or the Fault, and refuses anything else.
+//! Reads a SOAP response: the body within its size limit, then the return part's text or the
+//! Fault, refusing anything else (DTDs, undefined entities, nesting deeper than [`MAX_DEPTH`]).
 
 use crate::envelope::{SOAP11_ENV, SOAP12_ENV};
-use crate::error::Fault;
+use crate::error::{Error, Fault};
 use quick_xml::NsReader;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::name::{Namespace, ResolveResult};
+
+/// The deepest element nesting accepted. A USCall answer is four deep (Envelope, Body,
+/// response, return) and a fault detail a few more; the bound keeps hostile input from growing
+/// the namespace stack without limit.
+pub(crate) const MAX_DEPTH: usize = 64;
+
+/// The most memory set aside up front for a body, whatever its `Content-Length` says.
+const PREALLOCATE_AT_MOST: usize = 1 << 20;
+
+/// Reads the whole body of `response`, refusing one bigger than `limit` bytes as soon as that is
+/// known: from `Content-Length` before reading, else while streaming. With gzip the count is of
+/// decompressed bytes, so a small compressed bomb is stopped at `limit` too.
+pub(crate) async fn body(
+    mut response: reqwest::Response,
+    operation: &'static str,
+    limit: usize,
+    transport: impl Fn(reqwest::Error) -> Error,
+) -> Result<Vec<u8>, Error> {
+    let too_large = |content_length| Error::TooLarge {
+        operation,
+        limit,
+        content_length,
+    };
+    let declared = response.content_length();
+    if let Some(len) = declared.filter(|&len| len > limit as u64) {
+        return Err(too_large(Some(len)));
+    }
+    let status = response.status().as_u16();
+    let capacity = declared
+        .map_or(0, |len| len as usize)
+        .min(PREALLOCATE_AT_MOST);
+    let mut out = Vec::with_capacity(capacity);
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) if chunk.len() > limit - out.len() => return Err(too_large(None)),
+            Ok(Some(chunk)) => out.extend_from_slice(&chunk),
+            Ok(None) => return Ok(out),
+            Err(e) => {
+                return Err(match decompression_failure(&e) {
+                    Some(cause) => Error::Malformed {
+                        operation,
+                        message: format!(
+                            "HTTP {status} with a compressed body (Content-Encoding) that does not decompress: {cause}"
+                        ),
+                        excerpt: String::new(),
+                    },
+                    None => transport(e),
+                });
+            }
+        }
+    }
+}
+
+/// The decompressor's complaint, when that is why reading the body failed.
+///
+/// reqwest reports every failure while streaming a body as a decode error. Underneath its own
+/// errors, a connection failure is a `hyper::Error` and a timeout is reqwest's; anything else
+/// comes from the decompressor ("Invalid gzip header", "unexpected end of file", "there are
+/// extra bytes after body has been decompressed").
+fn decompression_failure(error: &reqwest::Error) -> Option<String> {
+    if error.is_timeout() {
+        return None;
+    }
+    let mut next = std::error::Error::source(error);
+    while let Some(e) = next {
+        if e.is::<hyper::Error>() {
+            return None;
+        }
+        if !e.is::<reqwest::Error>() {
+            return Some(e.to_string());
+        }
+        next = e.source();
+    }
+    None
+}
 
 /// What a well-formed SOAP answer holds.
 #[derive(Debug, PartialEq, Eq)]
@@ -27,6 +103,7 @@ pub(crate) fn parse(xml: &str) -> Result<Parsed, ParseError> {
     let mut reader = NsReader::from_str(xml);
     let mut p = Parser {
         reader: &mut reader,
+        depth: 0,
     };
     let result = p.document();
     let position = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
@@ -35,11 +112,15 @@ pub(crate) fn parse(xml: &str) -> Result<Parsed, ParseError> {
 
 struct Parser<'r, 'i> {
     reader: &'r mut NsReader<&'i [u8]>,
+    /// How many elements are open.
+    depth: usize,
 }
 
 /// One element start: whether it is in a SOAP envelope namespace, and its local name.
 struct Elem {
     soap: bool,
+    /// The namespace, for messages.
+    namespace: Option<String>,
     local: String,
     nil: bool,
     empty: bool,
@@ -51,8 +132,13 @@ impl Parser<'_, '_> {
             .next_element()?
             .ok_or("the body holds no XML element")?;
         if !(envelope.soap && envelope.local == "Envelope") {
+            let namespace = match &envelope.namespace {
+                _ if envelope.local != "Envelope" => String::new(),
+                Some(ns) => format!(" in namespace {ns:?}, not SOAP 1.1's or 1.2's"),
+                None => " in no namespace".to_owned(),
+            };
             return Err(format!(
-                "expected a SOAP Envelope, found <{}>",
+                "expected a SOAP Envelope, found <{}>{namespace}",
                 envelope.local
             ));
         }
@@ -242,14 +328,18 @@ impl Parser<'_, '_> {
 
     fn elem(&self, start: &BytesStart<'_>, empty: bool) -> Elem {
         let (ns, local) = self.reader.resolver().resolve_element(start.name());
-        let soap =
-            matches!(ns, ResolveResult::Bound(Namespace(n)) if n == SOAP11_ENV || n == SOAP12_ENV);
+        let namespace = match ns {
+            ResolveResult::Bound(Namespace(n)) => Some(n.to_owned()),
+            _ => None,
+        };
+        let soap = matches!(namespace.as_deref(), Some(SOAP11_ENV | SOAP12_ENV));
         let nil = start
             .attributes()
             .flatten()
             .any(|a| a.key.local_name().as_ref() == "nil" && matches!(&*a.value, "true" | "1"));
         Elem {
             soap,
+            namespace,
             local: local.as_ref().to_owned(),
             nil,
             empty,
@@ -257,11 +347,20 @@ impl Parser<'_, '_> {
     }
 
     fn event(&mut self) -> Result<Event<'static>, String> {
-        match self.reader.read_event() {
-            Ok(Event::DocType(_)) => Err("DTDs are not accepted in SOAP responses".into()),
-            Ok(e) => Ok(e.into_owned()),
-            Err(e) => Err(format!("malformed XML: {e}")),
+        let event = match self.reader.read_event() {
+            Ok(Event::DocType(_)) => return Err("DTDs are not accepted in SOAP responses".into()),
+            Ok(e) => e,
+            Err(e) => return Err(format!("malformed XML: {e}")),
+        };
+        match &event {
+            Event::Start(_) | Event::Empty(_) if self.depth >= MAX_DEPTH => {
+                return Err(format!("the XML nests elements more than {MAX_DEPTH} deep"));
+            }
+            Event::Start(_) => self.depth += 1,
+            Event::End(_) => self.depth = self.depth.saturating_sub(1),
+            _ => {}
         }
+        Ok(event.into_owned())
     }
 }
 
@@ -331,6 +430,41 @@ mod tests {
             Parsed::Return(String::new())
         );
         assert_eq!(ok(&env("<return></return>")), Parsed::Return(String::new()));
+    }
+
+    #[test]
+    fn nesting_is_bounded_wherever_it_happens() {
+        // Envelope and Header are two levels; `extra` more elements inside the Header.
+        let doc = |extra: usize| {
+            format!(
+                "<s:Envelope xmlns:s='http://schemas.xmlsoap.org/soap/envelope/'><s:Header>{}{}</s:Header><s:Body><r><return>1</return></r></s:Body></s:Envelope>",
+                "<a>".repeat(extra),
+                "</a>".repeat(extra)
+            )
+        };
+        assert_eq!(ok(&doc(MAX_DEPTH - 2)), Parsed::Return("1".into()));
+        let err = parse(&doc(MAX_DEPTH - 1)).unwrap_err();
+        assert_eq!(err.message, "the XML nests elements more than 64 deep");
+        let empty = doc(MAX_DEPTH - 2).replacen("</a>", "<b/></a>", 1);
+        assert!(parse(&empty).is_err());
+        let detail = format!(
+            "<s:Envelope xmlns:s='http://schemas.xmlsoap.org/soap/envelope/'><s:Body><s:Fault><detail>{}</detail></s:Fault></s:Body></s:Envelope>",
+            "<d>".repeat(100)
+        );
+        assert!(parse(&detail).unwrap_err().message.contains("64 deep"));
+    }
+
+    #[test]
+    fn an_envelope_in_another_namespace_says_so() {
+        let err = |xml: &str| parse(xml).unwrap_err().message;
+        assert_eq!(
+            err("<Envelope xmlns='urn:x'/>"),
+            "expected a SOAP Envelope, found <Envelope> in namespace \"urn:x\", not SOAP 1.1's or 1.2's"
+        );
+        assert_eq!(
+            err("<Envelope/>"),
+            "expected a SOAP Envelope, found <Envelope> in no namespace"
+        );
     }
 
     #[test]

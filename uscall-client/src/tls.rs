@@ -1,10 +1,16 @@
 //! TLS options: extra root CAs, certificate pinning by SHA-256, and (only when asked) no checks.
+//!
+//! The verification itself lives in `uscall-tls`, shared with `cargo xtask regen --url`; this
+//! module turns the builder's options into its rustls configuration and a refused certificate
+//! into [`Error::Tls`].
 
 use crate::error::{Error, Result};
 use std::fmt;
 use url::Url;
+use uscall_tls::Fingerprint;
 
-/// What the client trusts.
+/// What the client trusts. When pins are given they alone decide (CA certificates are then
+/// ignored); pins and `insecure` together are refused.
 #[derive(Default, Clone)]
 pub(crate) struct Tls {
     /// Extra root CAs, PEM.
@@ -27,54 +33,54 @@ impl fmt::Debug for Tls {
 
 /// Parses a SHA-256 fingerprint: 64 hex digits, with or without `:` separators.
 pub(crate) fn parse_fingerprint(text: &str) -> Result<[u8; 32]> {
-    let hex: String = text
-        .chars()
-        .filter(|c| *c != ':' && !c.is_whitespace())
-        .collect();
-    let bad = || {
-        Error::Config(format!(
-            "bad SHA-256 fingerprint {text:?}: expected 64 hex digits"
-        ))
-    };
-    if hex.len() != 64 {
-        return Err(bad());
-    }
-    let mut out = [0u8; 32];
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).map_err(|_| bad())?;
-    }
-    Ok(out)
+    text.parse::<Fingerprint>()
+        .map(|f| *f.as_bytes())
+        .map_err(|e| Error::Config(e.to_string()))
 }
 
-/// Applies the TLS options to a reqwest builder.
+/// Applies the TLS options to a reqwest builder: always a rustls configuration of our own, so
+/// that a refused certificate can name its fingerprint.
 pub(crate) fn apply(
-    mut http: reqwest::ClientBuilder,
+    http: reqwest::ClientBuilder,
     tls: &Tls,
     endpoint: &Url,
 ) -> Result<reqwest::ClientBuilder> {
-    for pem in &tls.ca_pems {
-        let certs = reqwest::Certificate::from_pem_bundle(pem)
-            .map_err(|e| Error::Config(format!("bad CA certificate: {e}")))?;
-        if certs.is_empty() {
-            return Err(Error::Config(
-                "bad CA certificate: no PEM certificate found".into(),
-            ));
-        }
-        for cert in certs {
-            http = http.add_root_certificate(cert);
-        }
-    }
-    if !tls.pins.is_empty() {
-        return Err(Error::Config(
-            "certificate pinning is not implemented yet".into(),
-        ));
-    }
+    let trust = uscall_tls::Trust {
+        ca_pems: tls.ca_pems.clone(),
+        pins: tls.pins.iter().copied().map(Fingerprint::from).collect(),
+        insecure: tls.insecure,
+    };
+    let config = uscall_tls::client_config(&trust).map_err(|e| Error::Config(e.to_string()))?;
     if tls.insecure {
         tracing::warn!(
             endpoint = %endpoint,
             "TLS certificate verification is OFF: the token and all traffic can be read and changed by anyone on the path"
         );
-        http = http.tls_danger_accept_invalid_certs(true);
     }
-    Ok(http)
+    Ok(http.tls_backend_preconfigured(config))
+}
+
+/// The [`Error::Tls`] for a request that failed in the TLS handshake, if that is what happened.
+/// Only failures while connecting count: the request had not left, so nothing was done.
+pub(crate) fn failure(
+    operation: &'static str,
+    endpoint: &str,
+    source: &reqwest::Error,
+) -> Option<Error> {
+    if !source.is_connect() {
+        return None;
+    }
+    let (message, fingerprint) = match uscall_tls::rejection(source) {
+        Some(rejected) => (rejected.to_string(), Some(rejected.fingerprint.to_string())),
+        None => (
+            format!("handshake failed: {}", uscall_tls::tls_error(source)?),
+            None,
+        ),
+    };
+    Some(Error::Tls {
+        operation,
+        endpoint: endpoint.to_owned(),
+        message,
+        fingerprint,
+    })
 }

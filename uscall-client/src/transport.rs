@@ -13,6 +13,8 @@ impl Client {
         op: &'static OperationInfo,
         body: String,
     ) -> Result<Response> {
+        // The answer is logged without the request's secrets (agentLogin's password included).
+        let secrets = text::Secrets::of_request(&body, &self.inner.token.0);
         let endpoint = self.inner.endpoint.clone();
         let request = match op.soap_version {
             SoapVersion::Soap11 => self
@@ -47,9 +49,20 @@ impl Client {
             .map(HeaderValue::as_bytes)
             .map(String::from_utf8_lossy)
             .map(|l| l.into_owned());
-        let bytes = response.bytes().await.map_err(|e| self.transport(op, e))?;
-        tracing::trace!(target: "uscall::wire", operation = op.name, status = status.as_u16(), response = %text::redact(&String::from_utf8_lossy(&bytes), &self.inner.token.0));
-        self.read(op, status.as_u16(), content_type, location, &bytes)
+        let limit = self.inner.settings.max_response_bytes;
+        let bytes = response::body(response, op.name, limit, |e| self.transport(op, e)).await?;
+        let span = tracing::Span::current();
+        span.record("http_status", status.as_u16());
+        span.record("response_bytes", bytes.len());
+        tracing::trace!(target: "uscall::wire", operation = op.name, status = status.as_u16(), response = %secrets.redact(&String::from_utf8_lossy(&bytes)));
+        read(
+            op.name,
+            &self.inner.token.0,
+            status.as_u16(),
+            content_type,
+            location,
+            &bytes,
+        )
     }
 
     fn transport(&self, op: &'static OperationInfo, source: reqwest::Error) -> Error {
@@ -57,7 +70,9 @@ impl Client {
         let _ = endpoint.set_password(None);
         let _ = endpoint.set_username("");
         let endpoint = endpoint.to_string();
-        if source.is_timeout() {
+        if let Some(tls) = crate::tls::failure(op.name, &endpoint, &source) {
+            tls
+        } else if source.is_timeout() {
             Error::Timeout {
                 operation: op.name,
                 endpoint,
@@ -71,66 +86,65 @@ impl Client {
             }
         }
     }
+}
 
-    /// Turns status, headers and body into the answer or the error that describes it.
-    fn read(
-        &self,
-        op: &'static OperationInfo,
-        status: u16,
-        content_type: Option<String>,
-        location: Option<String>,
-        body: &[u8],
-    ) -> Result<Response> {
-        let token = self.inner.token.0.as_str();
-        let success = (200..300).contains(&status);
-        let http_error = |excerpt: String| Error::Http {
-            operation: op.name,
-            status,
-            content_type: content_type.clone(),
-            excerpt: text::redact(&excerpt, token),
-        };
-        if (300..400).contains(&status) {
-            return Err(http_error(format!(
-                "redirected to {}",
-                location.unwrap_or_default()
-            )));
-        }
-        let charset = content_type.as_deref().and_then(text::charset_param);
-        let decoded = match charset::decode(body, charset) {
-            Ok(t) => t,
-            Err(e) if success => {
-                return Err(Error::Malformed {
-                    operation: op.name,
-                    message: e.message,
-                    excerpt: text::redact(&text::excerpt(&String::from_utf8_lossy(body), 0), token),
-                });
-            }
-            Err(_) => return Err(http_error(text::excerpt(&String::from_utf8_lossy(body), 0))),
-        };
-        if success && decoded.trim().is_empty() {
+/// Turns status, headers and body into the answer or the error that describes it.
+pub(crate) fn read(
+    operation: &'static str,
+    token: &str,
+    status: u16,
+    content_type: Option<String>,
+    location: Option<String>,
+    body: &[u8],
+) -> Result<Response> {
+    let success = (200..300).contains(&status);
+    let http_error = |excerpt: String| Error::Http {
+        operation,
+        status,
+        content_type: content_type.clone(),
+        excerpt: text::redact(&excerpt, token),
+    };
+    if (300..400).contains(&status) {
+        return Err(http_error(format!(
+            "redirected to {}",
+            location.unwrap_or_default()
+        )));
+    }
+    let charset = content_type.as_deref().and_then(text::charset_param);
+    let decoded = match charset::decode(body, charset) {
+        Ok(t) => t,
+        Err(e) if success => {
             return Err(Error::Malformed {
-                operation: op.name,
-                message: format!("HTTP {status} with an empty body"),
-                excerpt: String::new(),
+                operation,
+                message: e.message,
+                excerpt: text::redact(&text::excerpt(&String::from_utf8_lossy(body), 0), token),
             });
         }
-        match (response::parse(&decoded), success) {
-            (Ok(Parsed::Fault(mut fault)), _) => {
-                fault.string = text::redact(&fault.string, token);
-                fault.detail = fault.detail.map(|d| text::redact(&d, token));
-                Err(Error::Fault {
-                    operation: op.name,
-                    status,
-                    fault,
-                })
-            }
-            (Ok(Parsed::Return(raw)), true) => Response::parse(op.name, raw, token),
-            (Err(e), true) => Err(Error::Malformed {
-                operation: op.name,
-                message: e.message,
-                excerpt: text::redact(&text::excerpt(&decoded, e.position), token),
-            }),
-            (_, false) => Err(http_error(text::excerpt(&decoded, 0))),
+        Err(_) => return Err(http_error(text::excerpt(&String::from_utf8_lossy(body), 0))),
+    };
+    if success && decoded.trim().is_empty() {
+        return Err(Error::Malformed {
+            operation,
+            message: format!("HTTP {status} with an empty body"),
+            excerpt: String::new(),
+        });
+    }
+    match (response::parse(&decoded), success) {
+        (Ok(Parsed::Fault(mut fault)), _) => {
+            fault.string = text::redact(&fault.string, token);
+            fault.detail = fault.detail.map(|d| text::redact(&d, token));
+            Err(Error::Fault {
+                operation,
+                status,
+                fault,
+            })
         }
+        (Ok(Parsed::Return(raw)), true) => Response::parse(operation, raw, token),
+        (Err(e), true) => Err(Error::Malformed {
+            operation,
+            message: e.message,
+            excerpt: text::redact(&text::excerpt(&decoded, e.position), token),
+        }),
+        (_, false) => Err(http_error(text::excerpt(&decoded, 0))),
     }
 }

@@ -16,6 +16,14 @@ pub enum Error {
     /// The document has a `<!DOCTYPE>`.
     #[error("the WSDL has a DTD (`<!DOCTYPE`), which is refused")]
     Dtd,
+    /// The document nests elements deeper than any WSDL needs (a guard for the recursive reader).
+    #[error("the WSDL nests elements more than {limit} deep (at line {line})")]
+    TooDeep {
+        /// The limit.
+        limit: usize,
+        /// 1-based line of the first element past it.
+        line: u32,
+    },
     /// The document is not well-formed XML.
     #[error("malformed XML at line {line}, column {column}: {message}")]
     Xml {

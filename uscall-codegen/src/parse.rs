@@ -37,6 +37,7 @@ pub fn definitions(text: &str) -> Result<Definitions, Error> {
             }
         }
     })?;
+    check_depth(&document)?;
     let root = document.root_element();
     match (root.tag_name().namespace(), root.tag_name().name()) {
         (Some(WSDL_NS), "definitions") => {}
@@ -272,6 +273,29 @@ fn schema(node: Node) -> Schema {
         }
     }
     schema
+}
+
+/// How deep elements may nest; real WSDLs stay far below, and the schema reader recurses.
+const MAX_DEPTH: usize = 256;
+
+fn check_depth(document: &Document) -> Result<(), Error> {
+    // Depth of each element in document order, from its parent's depth; one pass, no recursion.
+    let mut depths: std::collections::HashMap<roxmltree::NodeId, usize> =
+        std::collections::HashMap::new();
+    for node in document.root().descendants().filter(Node::is_element) {
+        let depth = node
+            .parent()
+            .and_then(|p| depths.get(&p.id()))
+            .map_or(1, |d| d + 1);
+        if depth > MAX_DEPTH {
+            return Err(Error::TooDeep {
+                limit: MAX_DEPTH,
+                line: document.text_pos_at(node.range().start).row,
+            });
+        }
+        depths.insert(node.id(), depth);
+    }
+    Ok(())
 }
 
 fn element(node: Node) -> Element {

@@ -256,3 +256,52 @@ fn unknown_style_and_use() {
     let doc = rpc("", STRING, "").replace(r#"use="encoded""#, r#"use="fancy""#);
     assert_eq!(error(doc), "operation `op`: use `fancy` is not supported");
 }
+
+#[test]
+fn entity_bombs_and_external_entities_are_refused_at_once() {
+    let lol = (1..10)
+        .map(|i| {
+            let prev = if i == 1 {
+                String::new()
+            } else {
+                (i - 1).to_string()
+            };
+            format!("<!ENTITY lol{i} \"{}\">", format!("&lol{prev};").repeat(10))
+        })
+        .collect::<String>();
+    let bomb = format!(
+        "<?xml version=\"1.0\"?><!DOCTYPE definitions [<!ENTITY lol \"lol\">{lol}]><definitions xmlns=\"http://schemas.xmlsoap.org/wsdl/\"><documentation>&lol9;</documentation></definitions>"
+    );
+    let xxe = "<?xml version=\"1.0\"?><!DOCTYPE definitions [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]><definitions xmlns=\"http://schemas.xmlsoap.org/wsdl/\"><documentation>&xxe;</documentation></definitions>";
+    // A DOCTYPE after a long prologue of comments is found too.
+    let late = format!(
+        "<?xml version=\"1.0\"?>{}<!DOCTYPE d [<!ENTITY a \"b\">]><definitions/>",
+        "<!-- x -->".repeat(10_000)
+    );
+    for doc in [bomb.as_str(), xxe, late.as_str()] {
+        let started = std::time::Instant::now();
+        assert_eq!(
+            error(doc),
+            "the WSDL has a DTD (`<!DOCTYPE`), which is refused"
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    }
+}
+
+#[test]
+fn nesting_too_deep_is_an_error_not_a_stack_overflow() {
+    let mut deep = String::new();
+    for _ in 0..1000 {
+        deep.push_str("<xsd:element name=\"e\"><xsd:complexType><xsd:sequence>");
+    }
+    for _ in 0..1000 {
+        deep.push_str("</xsd:sequence></xsd:complexType></xsd:element>");
+    }
+    let wsdl = format!(
+        "<definitions xmlns=\"http://schemas.xmlsoap.org/wsdl/\" xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\"><types><xsd:schema>{deep}</xsd:schema></types></definitions>"
+    );
+    assert_eq!(
+        error(wsdl),
+        "the WSDL nests elements more than 256 deep (at line 1)"
+    );
+}

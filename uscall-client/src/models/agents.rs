@@ -7,7 +7,9 @@ use std::time::Duration;
 
 /// One agent of getAgent (section 1.1). The document lists the data (number, name, MD5
 /// password, key queue) but not the keys; these are the ones the PBX is known to send.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// `Debug` hides `senhamd5`: the hash is all agentLogin needs, so it is a password.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Agent {
     /// The agent's number (also read from `num`).
@@ -23,6 +25,17 @@ pub struct Agent {
     /// The agent's key queue ("fila chave"), used when agentLogin names none.
     #[serde(default, deserialize_with = "de::opt_text")]
     pub filachave: Option<String>,
+}
+
+impl std::fmt::Debug for Agent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Agent")
+            .field("agente", &self.agente)
+            .field("nome", &self.nome)
+            .field("senhamd5", &self.senhamd5.as_ref().map(|_| "<redacted>"))
+            .field("filachave", &self.filachave)
+            .finish()
+    }
 }
 
 impl Agent {

@@ -327,6 +327,15 @@ fn decode_value<T: DeserializeOwned>(value: &Value) -> Result<T, (Option<String>
             || value.to_string(),
             |v| v.as_str().map_or_else(|| v.to_string(), str::to_owned),
         );
+        // A row error is logged and shown: never with a password (getAgent's `senhamd5`).
+        let secret = field
+            .as_deref()
+            .is_some_and(|f| crate::text::is_secret_name(f.rsplit('.').next().unwrap_or(f)));
+        let raw = if secret {
+            "<redacted>".to_owned()
+        } else {
+            crate::text::redact(&raw, "")
+        };
         (field, raw, e.into_inner().to_string())
     })
 }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 use uscall_client::meta::OperationInfo;
 use uscall_client::xsd::check_text;
-use uscall_client::{Client, Error, OPERATIONS, Response, models};
+use uscall_client::{Client, Error, OPERATIONS, Response, Retries, models};
 
 mod output;
 mod workflows;
@@ -15,7 +15,8 @@ use output::Format;
 
 const EXIT_CODES: &str = "\
 Exit status: 0 on success; 1 for other errors; 2 for usage errors; 3 when the service answers \
-with a SOAP fault; 4 for an HTTP error status; 5 when the server cannot be reached or times out; \
+with a SOAP fault; 4 for an HTTP error status; 5 when the server cannot be reached or times out \
+(for an action such as start-call: its outcome is unknown, check before trying again); \
 6 when the answer cannot be read (bad XML, charset or JSON); 7 when the service refuses in its \
 answer (a bad token, an unknown agent...).";
 
@@ -58,11 +59,27 @@ fn cli() -> Command {
                 .help("Also trust this PEM CA certificate (for a self-signed PBX)"),
         )
         .arg(
+            Arg::new("pin-sha256")
+                .long("pin-sha256")
+                .global(true)
+                .value_name("HEX")
+                .action(ArgAction::Append)
+                .value_parser(parse_pin)
+                .conflicts_with("insecure")
+                .help(
+                    "Accept only the server certificate with this SHA-256 fingerprint, whatever \
+                     its issuer and name (for a self-signed PBX; wins over --ca-cert; repeatable)",
+                ),
+        )
+        .arg(
             Arg::new("insecure")
                 .long("insecure")
                 .global(true)
                 .action(ArgAction::SetTrue)
-                .help("Do NOT verify the TLS certificate (dangerous; prefer --ca-cert)"),
+                .help(
+                    "Do NOT verify the TLS certificate (dangerous; prefer --ca-cert or \
+                     --pin-sha256)",
+                ),
         )
         .arg(
             Arg::new("timeout")
@@ -79,6 +96,18 @@ fn cli() -> Command {
                 .value_name("SECONDS")
                 .value_parser(parse_seconds)
                 .help("Limit for connecting [default: 10]"),
+        )
+        .arg(
+            Arg::new("retries")
+                .long("retries")
+                .global(true)
+                .value_name("N")
+                .value_parser(clap::value_parser!(u32))
+                .help(
+                    "Retries of a read after a dropped connection, a timeout or an HTTP 5xx; 0 \
+                     turns them off. Actions (start-call, hangup-call, agent-login...) are never \
+                     retried [default: 2]",
+                ),
         );
     cmd = cmd.arg(
         Arg::new("format")
@@ -116,6 +145,13 @@ fn operation_command(op: &'static OperationInfo) -> Command {
     sub
 }
 
+/// Checks a `--pin-sha256` value, so a typo is a usage error.
+fn parse_pin(text: &str) -> Result<String, String> {
+    text.parse::<uscall_tls::Fingerprint>()
+        .map(|_| text.to_owned())
+        .map_err(|e| e.to_string())
+}
+
 fn parse_seconds(text: &str) -> Result<Duration, String> {
     match text.parse::<f64>() {
         Ok(s) if s.is_finite() && s > 0.0 => Ok(Duration::from_secs_f64(s)),
@@ -123,8 +159,26 @@ fn parse_seconds(text: &str) -> Result<Duration, String> {
     }
 }
 
+/// Logs to stderr as `RUST_LOG` asks: `RUST_LOG=uscall=warn` shows retries, `uscall=info` a
+/// line per call, `uscall=trace` the request and response XML with secrets redacted. Without it
+/// only errors are logged, so that a failed command prints its one line and nothing else.
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    use tracing_subscriber::filter::LevelFilter;
+    use tracing_subscriber::fmt::format::FmtSpan;
+    let filter = EnvFilter::builder()
+        .with_default_directive(LevelFilter::ERROR.into())
+        .from_env_lossy();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_span_events(FmtSpan::CLOSE)
+        .init();
+}
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
+    init_tracing();
     let matches = cli().get_matches();
     let Some((name, sub)) = matches.subcommand() else {
         unreachable!("clap requires a subcommand")
@@ -176,7 +230,10 @@ impl From<Error> for Failure {
         let code = match &error {
             Error::Fault { .. } => 3,
             Error::Http { .. } => 4,
-            Error::Transport { .. } | Error::Timeout { .. } => 5,
+            Error::Transport { .. }
+            | Error::Tls { .. }
+            | Error::Timeout { .. }
+            | Error::OutcomeUnknown { .. } => 5,
             Error::Malformed { .. } | Error::Json { .. } | Error::Row(_) => 6,
             Error::Service { .. } => 7,
             Error::InvalidUrl { .. }
@@ -211,10 +268,18 @@ fn client(global: &ArgMatches) -> Result<Client, Failure> {
     if let Some(path) = global.get_one::<String>("ca-cert") {
         builder = builder.ca_cert_file(path)?;
     }
+    for pin in global
+        .get_many::<String>("pin-sha256")
+        .into_iter()
+        .flatten()
+    {
+        builder = builder.pin_sha256(pin)?;
+    }
     if global.get_flag("insecure") {
         eprintln!(
             "uscall: warning: TLS certificate verification is OFF (--insecure): anyone on the \
-             network path can read the token and change answers; use --ca-cert instead"
+             network path can read the token and change answers; use --ca-cert or --pin-sha256 \
+             instead"
         );
         builder = builder.danger_accept_invalid_certs(true);
     }
@@ -223,6 +288,12 @@ fn client(global: &ArgMatches) -> Result<Client, Failure> {
     }
     if let Some(t) = global.get_one::<Duration>("connect-timeout") {
         builder = builder.connect_timeout(*t);
+    }
+    if let Some(&max) = global.get_one::<u32>("retries") {
+        builder = builder.retries(Retries {
+            max,
+            ..Retries::default()
+        });
     }
     Ok(builder.build()?)
 }

@@ -1,0 +1,155 @@
+//! Entry points for the fuzz targets in `fuzz/` and the corpus tests: not a stable API.
+//!
+//! They run the same functions a call runs after the HTTP exchange, without a network, so a
+//! fuzzer can feed them millions of bodies a second.
+
+use crate::error::Result;
+use crate::models::{
+    self, Agent, AgentReport, AgentState, AttendForm, Cdr, CenterCall, Extension, ExtensionState,
+    MetricsReport, Pause, PauseEvent, PauseSummary, Queue, QueueState, Recording, Schedule,
+    SessionRecord, SessionSummary, SurveyResult, TariffCall, Trunk, Ura, UraCall,
+};
+use crate::response::{self, Parsed};
+use crate::{Response, envelope};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// The token the fuzzing entry points redact, as a client configured with it would.
+pub const TOKEN: &str = "fuzz-token";
+
+/// Reads an HTTP body the way a call does after receiving it: charset, SOAP envelope, Fault,
+/// the JSON of the `return` part. `status` is the HTTP status; redirects are not covered.
+///
+/// This is the very function a call uses after receiving the body.
+pub fn parse_response(body: &[u8], content_type: Option<&str>, status: u16) -> Result<Response> {
+    crate::transport::read(
+        "fuzz",
+        TOKEN,
+        status,
+        content_type.map(str::to_owned),
+        None,
+        body,
+    )
+}
+
+/// Splits a raw HTTP/1.1 response (status line, headers, blank line, body) and reads it with
+/// [`parse_response`]. Input without a head is a body with status 200 and no `Content-Type`.
+/// The body is taken as is: no chunked transfer coding, no decompression.
+pub fn parse_http_response(raw: &[u8]) -> Result<Response> {
+    let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return parse_response(raw, None, 200);
+    };
+    let head = String::from_utf8_lossy(&raw[..end]);
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(200);
+    let content_type = lines.find_map(|l| {
+        let (name, value) = l.split_once(':')?;
+        name.trim()
+            .eq_ignore_ascii_case("content-type")
+            .then(|| value.trim())
+    });
+    parse_response(&raw[end + 4..], content_type, status)
+}
+
+/// Wraps `text` as the `return` part of a NuSOAP answer, escaped as the client escapes request
+/// parts, and reads it back: the text that comes out must be the text that went in.
+///
+/// `None` when `text` holds a character XML 1.0 cannot carry.
+pub fn return_round_trip(text: &str) -> Option<std::result::Result<String, String>> {
+    if text
+        .chars()
+        .any(|c| !matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{FFFD}' | '\u{10000}'..))
+    {
+        return None;
+    }
+    let mut xml = String::from(
+        "<SOAP-ENV:Envelope xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\"><SOAP-ENV:Body><ns1:r xmlns:ns1=\"urn:wsuscall\"><return>",
+    );
+    envelope::escape_into(&mut xml, text);
+    xml.push_str("</return></ns1:r></SOAP-ENV:Body></SOAP-ENV:Envelope>");
+    Some(match response::parse(&xml) {
+        Ok(Parsed::Return(out)) => Ok(out),
+        Ok(Parsed::Fault(f)) => Err(format!("read back as a fault: {f}")),
+        Err(e) => Err(e.message),
+    })
+}
+
+/// Decodes the JSON `text` (a `return` part) with every decoder of the typed overlay: the row
+/// models, single records, action messages and the metrics report list. Each decoded value is
+/// serialised again, as the command line does. Returns how many decoders succeeded.
+pub fn overlay(text: &str) -> usize {
+    let Ok(resp) = Response::parse("fuzz", text.to_owned(), TOKEN) else {
+        return 0;
+    };
+    let mut ok = 0;
+    ok += rows::<Agent>(&resp);
+    ok += rows::<Cdr>(&resp);
+    ok += rows::<Recording>(&resp);
+    ok += rows::<AgentState>(&resp);
+    ok += rows::<Pause>(&resp);
+    ok += rows::<Extension>(&resp);
+    ok += rows::<ExtensionState>(&resp);
+    ok += rows::<Queue>(&resp);
+    ok += rows::<QueueState>(&resp);
+    ok += rows::<TariffCall>(&resp);
+    ok += rows::<Trunk>(&resp);
+    ok += rows::<Ura>(&resp);
+    ok += rows::<UraCall>(&resp);
+    ok += rows::<AgentReport>(&resp);
+    ok += rows::<AttendForm>(&resp);
+    ok += rows::<CenterCall>(&resp);
+    ok += rows::<MetricsReport>(&resp);
+    ok += rows::<PauseSummary>(&resp);
+    ok += rows::<PauseEvent>(&resp);
+    ok += rows::<Schedule>(&resp);
+    ok += rows::<SessionSummary>(&resp);
+    ok += rows::<SessionRecord>(&resp);
+    ok += rows::<SurveyResult>(&resp);
+    ok += one::<Recording>(&resp);
+    ok += usize::from(described(models::message(&resp)).is_some());
+    ok += usize::from(described(models::value(&resp)).is_some());
+    if let Some(reports) = described(models::metrics_reports(&resp)) {
+        ok += 1;
+        let _ = serde_json::to_string(&reports);
+    }
+    ok
+}
+
+/// Decodes rows of `T`, serialises those that decoded, and formats every row error.
+fn rows<T: DeserializeOwned + Serialize>(resp: &Response) -> usize {
+    let Some(rows) = described(models::rows::<T>(resp)) else {
+        return 0;
+    };
+    for error in rows.errors() {
+        assert!(!error.to_string().is_empty());
+    }
+    for row in rows.iter() {
+        serde_json::to_string(row).expect("a decoded row serialises");
+    }
+    usize::from(rows.is_complete())
+}
+
+fn one<T: DeserializeOwned + Serialize>(resp: &Response) -> usize {
+    match described(models::one::<T>(resp)) {
+        Some(value) => {
+            serde_json::to_string(&value).expect("a decoded record serialises");
+            1
+        }
+        None => 0,
+    }
+}
+
+/// The value, or `None` after checking that the error says something.
+fn described<T>(result: Result<T>) -> Option<T> {
+    match result {
+        Ok(v) => Some(v),
+        Err(e) => {
+            assert!(!e.to_string().is_empty(), "an error with no message: {e:?}");
+            None
+        }
+    }
+}

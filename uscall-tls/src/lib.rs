@@ -1,0 +1,487 @@
+//! TLS trust for uscall and its xtask: extra root CAs, SHA-256 certificate pinning and, only
+//! when asked, no verification at all, as one rustls [`ClientConfig`] handed to reqwest.
+//!
+//! PBXs usually serve a self-signed certificate. Rather than turning verification off, a user
+//! can trust the PBX's CA ([`Trust::ca_pems`]) or pin the one certificate the PBX presents
+//! ([`Trust::pins`]). What a [`Trust`] accepts:
+//!
+//! - **Default**: a chain to one of the system's roots, valid for the host name and today.
+//! - **CA certificates**: the same, with the given CAs trusted as roots besides the system's.
+//! - **Pins** (they win over CA certificates, which are then ignored): exactly the certificates
+//!   whose DER has one of the SHA-256 fingerprints, whoever signed them, whatever names and
+//!   dates they carry. The handshake signatures are still verified against the pinned
+//!   certificate's key, so only its private key's holder gets through.
+//! - **Insecure**: anything. It cannot be combined with pins (a pin already accepts a
+//!   self-signed certificate, so asking for both is a mistake [`client_config`] reports).
+//!
+//! A refused certificate comes back as a [`Rejected`] inside the rustls error; its message
+//! carries the certificate's fingerprint and how to trust it, and [`rejection`] finds it in
+//! the error chain a reqwest error ends up with.
+
+#![deny(missing_docs)]
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, OtherError, SignatureScheme};
+use sha2::{Digest, Sha256};
+use std::error::Error as StdError;
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Arc;
+
+pub use rustls;
+
+/// The SHA-256 digest of a certificate's DER, the way `openssl x509 -fingerprint -sha256`
+/// computes it. Displays as `AB:CD:...` (32 colon-separated upper-case hex pairs); parses from
+/// 64 hex digits with or without colons or spaces.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Fingerprint([u8; 32]);
+
+impl Fingerprint {
+    /// The fingerprint of a DER-encoded certificate.
+    pub fn of(der: &[u8]) -> Fingerprint {
+        Fingerprint(Sha256::digest(der).into())
+    }
+
+    /// The digest's bytes.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+impl From<[u8; 32]> for Fingerprint {
+    fn from(bytes: [u8; 32]) -> Fingerprint {
+        Fingerprint(bytes)
+    }
+}
+
+impl fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, byte) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(":")?;
+            }
+            write!(f, "{byte:02X}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Fingerprint({self})")
+    }
+}
+
+impl FromStr for Fingerprint {
+    type Err = ConfigError;
+
+    fn from_str(text: &str) -> Result<Fingerprint, ConfigError> {
+        let digits: Vec<u8> = text
+            .bytes()
+            .filter(|b| *b != b':' && !b.is_ascii_whitespace())
+            .collect();
+        let bad = || {
+            ConfigError(format!(
+                "bad SHA-256 fingerprint {text:?}: expected 64 hex digits, with or without colons"
+            ))
+        };
+        if digits.len() != 64 {
+            return Err(bad());
+        }
+        let mut out = [0u8; 32];
+        for (byte, pair) in out.iter_mut().zip(digits.chunks(2)) {
+            let pair = std::str::from_utf8(pair).map_err(|_| bad())?;
+            *byte = u8::from_str_radix(pair, 16).map_err(|_| bad())?;
+        }
+        Ok(Fingerprint(out))
+    }
+}
+
+/// What a client trusts; see the crate docs for what each combination accepts.
+#[derive(Clone, Default)]
+pub struct Trust {
+    /// Extra root CA certificates, each a PEM text holding one or more certificates.
+    pub ca_pems: Vec<Vec<u8>>,
+    /// Fingerprints of the accepted server certificates; when not empty, only these are
+    /// accepted and `ca_pems` is ignored.
+    pub pins: Vec<Fingerprint>,
+    /// Accept any certificate. Dangerous; the caller warns.
+    pub insecure: bool,
+}
+
+impl fmt::Debug for Trust {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Trust")
+            .field("ca_pems", &self.ca_pems.len())
+            .field("pins", &self.pins)
+            .field("insecure", &self.insecure)
+            .finish()
+    }
+}
+
+/// A [`Trust`] that cannot be turned into a TLS configuration (unreadable CA, contradictory
+/// options, no system roots).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError(String);
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl StdError for ConfigError {}
+
+/// The rustls configuration for `trust`, for `reqwest::ClientBuilder::tls_backend_preconfigured`
+/// (HTTP/1.1 only, like the rest of uscall). Uses the process's default crypto provider if one
+/// is installed, else aws-lc-rs, as reqwest does.
+pub fn client_config(trust: &Trust) -> Result<ClientConfig, ConfigError> {
+    let provider = CryptoProvider::get_default()
+        .cloned()
+        .unwrap_or_else(|| Arc::new(rustls::crypto::aws_lc_rs::default_provider()));
+    let verifier: Arc<dyn ServerCertVerifier> = match (trust.insecure, trust.pins.is_empty()) {
+        (true, false) => {
+            return Err(ConfigError(
+                "certificate pins and switching verification off contradict each other: \
+                 a pin already accepts the pinned self-signed certificate, so drop the insecure \
+                 option"
+                    .into(),
+            ));
+        }
+        (true, true) => Arc::new(AcceptAny {
+            provider: provider.clone(),
+        }),
+        (false, false) => Arc::new(Pinned {
+            pins: trust.pins.clone(),
+            provider: provider.clone(),
+        }),
+        (false, true) => {
+            let roots = extra_roots(&trust.ca_pems)?;
+            let platform = if roots.is_empty() {
+                rustls_platform_verifier::Verifier::new(provider.clone())
+            } else {
+                rustls_platform_verifier::Verifier::new_with_extra_roots(roots, provider.clone())
+            }
+            .map_err(|e| ConfigError(format!("cannot load the trusted root certificates: {e}")))?;
+            Arc::new(Fingerprinted {
+                inner: Arc::new(platform),
+            })
+        }
+    };
+    let mut config = ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| ConfigError(format!("TLS setup: {e}")))?
+        .dangerous()
+        .with_custom_certificate_verifier(verifier)
+        .with_no_client_auth();
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(config)
+}
+
+fn extra_roots(pems: &[Vec<u8>]) -> Result<Vec<CertificateDer<'static>>, ConfigError> {
+    let mut roots = Vec::new();
+    for pem in pems {
+        let before = roots.len();
+        for cert in CertificateDer::pem_slice_iter(pem) {
+            roots.push(cert.map_err(|e| ConfigError(format!("bad CA certificate: {e}")))?);
+        }
+        if roots.len() == before {
+            return Err(ConfigError(
+                "bad CA certificate: no PEM certificate (-----BEGIN CERTIFICATE-----) found".into(),
+            ));
+        }
+    }
+    Ok(roots)
+}
+
+/// A server certificate refused by a uscall verifier, carried inside
+/// `rustls::Error::InvalidCertificate(CertificateError::Other(..))`.
+#[derive(Debug)]
+pub struct Rejected {
+    /// The fingerprint of the certificate the server presented.
+    pub fingerprint: Fingerprint,
+    /// Why it was refused.
+    pub reason: Reason,
+}
+
+/// Why a certificate was refused.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Reason {
+    /// The default checks (chain to a trusted root, name, dates) failed; holds what failed.
+    Untrusted(rustls::Error),
+    /// Pins were given and the certificate matches none of them.
+    NotPinned(Vec<Fingerprint>),
+}
+
+impl fmt::Display for Rejected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let fingerprint = self.fingerprint;
+        match &self.reason {
+            Reason::Untrusted(error) => write!(
+                f,
+                "the server's certificate is not trusted ({}); to trust it, pass the PBX's CA \
+                 certificate with --ca-cert FILE, or pin this certificate with --pin-sha256 \
+                 {fingerprint} after checking on the PBX that it is its own \
+                 (`openssl x509 -noout -fingerprint -sha256 -in CERT`)",
+                untrusted_reason(error)
+            ),
+            Reason::NotPinned(pins) => {
+                write!(
+                    f,
+                    "the server's certificate has SHA-256 fingerprint {fingerprint}, which \
+                     does not match the pinned "
+                )?;
+                match pins.as_slice() {
+                    [pin] => write!(f, "{pin}"),
+                    pins => {
+                        let list: Vec<String> = pins.iter().map(Fingerprint::to_string).collect();
+                        write!(f, "fingerprints {}", list.join(", "))
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl StdError for Rejected {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        match &self.reason {
+            Reason::Untrusted(error) => Some(error),
+            Reason::NotPinned(_) => None,
+        }
+    }
+}
+
+/// The default checks' failure in words; rustls's own names (`UnknownIssuer`) mean little to
+/// someone who only wants to reach their PBX.
+fn untrusted_reason(error: &rustls::Error) -> String {
+    match error {
+        rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer) => {
+            "it is self-signed or signed by an unknown CA".into()
+        }
+        rustls::Error::InvalidCertificate(
+            CertificateError::Expired | CertificateError::ExpiredContext { .. },
+        ) => "it has expired".into(),
+        rustls::Error::InvalidCertificate(
+            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. },
+        ) => "it is not valid yet".into(),
+        rustls::Error::InvalidCertificate(CertificateError::NotValidForNameContext {
+            expected,
+            presented,
+        }) => format!(
+            "it is not valid for {expected:?} but for {}",
+            presented.join(", ")
+        ),
+        rustls::Error::InvalidCertificate(CertificateError::NotValidForName) => {
+            "it is not valid for this host name".into()
+        }
+        other => other.to_string(),
+    }
+}
+
+fn rejected(fingerprint: Fingerprint, reason: Reason) -> rustls::Error {
+    rustls::Error::InvalidCertificate(CertificateError::Other(OtherError(Arc::new(Rejected {
+        fingerprint,
+        reason,
+    }))))
+}
+
+/// Finds the [`Rejected`] certificate in an error chain (a reqwest error wraps hyper's, which
+/// wraps an `io::Error`, which wraps the rustls error that holds it).
+pub fn rejection<'a>(error: &'a (dyn StdError + 'static)) -> Option<&'a Rejected> {
+    match tls_error(error)? {
+        rustls::Error::InvalidCertificate(CertificateError::Other(OtherError(inner))) => {
+            inner.downcast_ref::<Rejected>()
+        }
+        _ => None,
+    }
+}
+
+/// Finds the rustls error (a failed handshake) in an error chain; see [`rejection`].
+pub fn tls_error<'a>(error: &'a (dyn StdError + 'static)) -> Option<&'a rustls::Error> {
+    let mut next = Some(error);
+    while let Some(error) = next {
+        if let Some(tls) = error.downcast_ref::<rustls::Error>() {
+            return Some(tls);
+        }
+        // `io::Error::source` skips the error it wraps, so look inside by hand.
+        if let Some(inner) = error
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+        {
+            if let Some(tls) = inner.downcast_ref::<rustls::Error>() {
+                return Some(tls);
+            }
+            if let Some(tls) = tls_error(inner) {
+                return Some(tls);
+            }
+        }
+        next = error.source();
+    }
+    None
+}
+
+/// The system's verifier, with a refusal turned into a [`Rejected`] that knows the
+/// certificate's fingerprint, so the error can say what to pin.
+#[derive(Debug)]
+struct Fingerprinted {
+    inner: Arc<dyn ServerCertVerifier>,
+}
+
+impl ServerCertVerifier for Fingerprinted {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        self.inner
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+            .map_err(|error| match error {
+                rustls::Error::InvalidCertificate(_) => {
+                    rejected(Fingerprint::of(end_entity), Reason::Untrusted(error))
+                }
+                other => other,
+            })
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.inner.supported_verify_schemes()
+    }
+
+    fn requires_raw_public_keys(&self) -> bool {
+        self.inner.requires_raw_public_keys()
+    }
+}
+
+/// Accepts exactly the pinned certificates; the handshake signatures are checked with the
+/// provider's algorithms against the presented (pinned) certificate's key.
+#[derive(Debug)]
+struct Pinned {
+    pins: Vec<Fingerprint>,
+    provider: Arc<CryptoProvider>,
+}
+
+impl ServerCertVerifier for Pinned {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let fingerprint = Fingerprint::of(end_entity);
+        if self.pins.contains(&fingerprint) {
+            Ok(ServerCertVerified::assertion())
+        } else {
+            Err(rejected(fingerprint, Reason::NotPinned(self.pins.clone())))
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
+/// Accepts any certificate and any handshake signature: what "verification off" means (an
+/// old PBX's 1024-bit RSA key would fail a signature check, and the point of this mode is to
+/// get through). Only reached through [`Trust::insecure`].
+#[derive(Debug)]
+struct AcceptAny {
+    provider: Arc<CryptoProvider>,
+}
+
+impl ServerCertVerifier for AcceptAny {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        _message: &[u8],
+        _cert: &CertificateDer<'_>,
+        _dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        Ok(HandshakeSignatureValid::assertion())
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        _message: &[u8],
+        _cert: &CertificateDer<'_>,
+        _dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        Ok(HandshakeSignatureValid::assertion())
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,291 @@
+//! Unit tests: fingerprints, configuration errors, and in-memory handshakes against
+//! certificates made here, for each kind of trust.
+
+use super::*;
+use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+use rustls::pki_types::PrivateKeyDer;
+use rustls::server::{ClientHello, ResolvesServerCert};
+use rustls::sign::CertifiedKey;
+use rustls::{ClientConnection, ServerConfig, ServerConnection};
+
+/// A certificate with its key, as DER.
+struct Made {
+    der: CertificateDer<'static>,
+    key: KeyPair,
+    pem: String,
+}
+
+fn self_signed(names: &[&str]) -> Made {
+    let key = KeyPair::generate().unwrap();
+    let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    let cert = CertificateParams::new(names)
+        .unwrap()
+        .self_signed(&key)
+        .unwrap();
+    Made {
+        der: cert.der().clone(),
+        pem: cert.pem(),
+        key,
+    }
+}
+
+/// A CA and a leaf it signed for `names`.
+fn ca_and_leaf(names: &[&str]) -> (Made, Made) {
+    let ca_key = KeyPair::generate().unwrap();
+    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca_cert = params.self_signed(&ca_key).unwrap();
+    let key = KeyPair::generate().unwrap();
+    let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    let leaf = CertificateParams::new(names)
+        .unwrap()
+        .signed_by(&key, &Issuer::from_params(&params, &ca_key))
+        .unwrap();
+    let ca = Made {
+        der: ca_cert.der().clone(),
+        pem: ca_cert.pem(),
+        key: ca_key,
+    };
+    let leaf = Made {
+        der: leaf.der().clone(),
+        pem: leaf.pem(),
+        key,
+    };
+    (ca, leaf)
+}
+
+fn server_config(cert: &Made) -> ServerConfig {
+    ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![cert.der.clone()],
+            PrivateKeyDer::try_from(cert.key.serialize_der()).unwrap(),
+        )
+        .unwrap()
+}
+
+/// Runs a handshake in memory between a client trusting `trust` and `server`, for `host`.
+fn handshake(trust: &Trust, server: ServerConfig, host: &str) -> Result<(), rustls::Error> {
+    let config = client_config(trust).expect("client config");
+    let name = ServerName::try_from(host.to_owned()).unwrap();
+    let mut client = ClientConnection::new(Arc::new(config), name)?;
+    let mut server = ServerConnection::new(Arc::new(server))?;
+    for _ in 0..20 {
+        if !client.is_handshaking() && !server.is_handshaking() {
+            return Ok(());
+        }
+        let mut buf = Vec::new();
+        client.write_tls(&mut buf).unwrap();
+        server.read_tls(&mut buf.as_slice()).unwrap();
+        let server_state = server.process_new_packets();
+        let mut buf = Vec::new();
+        server.write_tls(&mut buf).unwrap();
+        client.read_tls(&mut buf.as_slice()).unwrap();
+        // The client's error first: it is the one that says why it refused the server.
+        client.process_new_packets()?;
+        server_state?;
+    }
+    panic!("handshake did not finish");
+}
+
+fn rejected_by(error: &rustls::Error) -> &Rejected {
+    rejection(error).unwrap_or_else(|| panic!("not a Rejected: {error:?}"))
+}
+
+#[test]
+fn fingerprints_display_and_parse() {
+    let fp = Fingerprint::of(b"hello");
+    let text = fp.to_string();
+    assert_eq!(
+        text,
+        "2C:F2:4D:BA:5F:B0:A3:0E:26:E8:3B:2A:C5:B9:E2:9E:1B:16:1E:5C:1F:A7:42:5E:73:04:33:62:93:8B:98:24"
+    );
+    assert_eq!(text.parse::<Fingerprint>().unwrap(), fp);
+    let plain = text.replace(':', "").to_lowercase();
+    assert_eq!(plain.parse::<Fingerprint>().unwrap(), fp);
+    assert_eq!(format!(" {text} ").parse::<Fingerprint>().unwrap(), fp);
+    for bad in ["", "2C:F2", &format!("{plain}00"), &plain.replace('2', "g")] {
+        let e = bad.parse::<Fingerprint>().unwrap_err();
+        assert!(e.to_string().contains("expected 64 hex digits"), "{e}");
+    }
+    assert_eq!(
+        "é".repeat(32)
+            .parse::<Fingerprint>()
+            .unwrap_err()
+            .to_string(),
+        format!(
+            "bad SHA-256 fingerprint {:?}: expected 64 hex digits, with or without colons",
+            "é".repeat(32)
+        )
+    );
+}
+
+#[test]
+fn contradictions_and_bad_cas_are_config_errors() {
+    let both = Trust {
+        pins: vec![Fingerprint::of(b"x")],
+        insecure: true,
+        ..Trust::default()
+    };
+    let e = client_config(&both).unwrap_err();
+    assert!(e.to_string().contains("contradict"), "{e}");
+    let bad_ca = Trust {
+        ca_pems: vec![b"not a certificate".to_vec()],
+        ..Trust::default()
+    };
+    let e = client_config(&bad_ca).unwrap_err();
+    assert!(e.to_string().starts_with("bad CA certificate"), "{e}");
+}
+
+#[test]
+fn default_refuses_a_self_signed_certificate_and_says_what_to_pin() {
+    let cert = self_signed(&["localhost"]);
+    let e = handshake(&Trust::default(), server_config(&cert), "localhost").unwrap_err();
+    let rejected = rejected_by(&e);
+    assert_eq!(rejected.fingerprint, Fingerprint::of(&cert.der));
+    assert!(matches!(rejected.reason, Reason::Untrusted(_)));
+    let text = rejected.to_string();
+    assert!(
+        text.contains("self-signed or signed by an unknown CA"),
+        "{text}"
+    );
+    assert!(text.contains("--ca-cert FILE"), "{text}");
+    assert!(
+        text.contains(&format!("--pin-sha256 {}", rejected.fingerprint)),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_ca_is_trusted_for_the_names_it_signed() {
+    let (ca, leaf) = ca_and_leaf(&["localhost", "127.0.0.1"]);
+    let trust = Trust {
+        ca_pems: vec![ca.pem.clone().into_bytes()],
+        ..Trust::default()
+    };
+    let server = || {
+        ServerConfig::builder()
+            .with_no_client_auth()
+            .with_single_cert(
+                vec![leaf.der.clone(), ca.der.clone()],
+                PrivateKeyDer::try_from(leaf.key.serialize_der()).unwrap(),
+            )
+            .unwrap()
+    };
+    handshake(&trust, server(), "localhost").unwrap();
+    handshake(&trust, server(), "127.0.0.1").unwrap();
+    let e = handshake(&trust, server(), "pbx.example.com").unwrap_err();
+    let text = rejected_by(&e).to_string();
+    assert!(text.contains("not valid for"), "{text}");
+    assert!(matches!(rejected_by(&e).reason, Reason::Untrusted(_)));
+    // The leaf itself is not a CA: trusting it as one does not make it acceptable.
+    let leaf_as_ca = Trust {
+        ca_pems: vec![leaf.pem.clone().into_bytes()],
+        ..Trust::default()
+    };
+    assert!(handshake(&leaf_as_ca, server_config(&leaf), "localhost").is_err());
+}
+
+#[test]
+fn a_pin_accepts_its_certificate_whatever_the_name_and_nothing_else() {
+    let cert = self_signed(&["pbx.invalid"]);
+    let other = self_signed(&["pbx.invalid"]);
+    let pinned = Trust {
+        pins: vec![Fingerprint::of(&other.der), Fingerprint::of(&cert.der)],
+        ..Trust::default()
+    };
+    handshake(&pinned, server_config(&cert), "127.0.0.1").unwrap();
+    handshake(&pinned, server_config(&cert), "localhost").unwrap();
+
+    let wrong = Trust {
+        pins: vec![Fingerprint::of(&other.der)],
+        ..Trust::default()
+    };
+    let e = handshake(&wrong, server_config(&cert), "127.0.0.1").unwrap_err();
+    let rejected = rejected_by(&e);
+    assert_eq!(rejected.fingerprint, Fingerprint::of(&cert.der));
+    assert_eq!(
+        rejected.to_string(),
+        format!(
+            "the server's certificate has SHA-256 fingerprint {}, which does not match the \
+             pinned {}",
+            Fingerprint::of(&cert.der),
+            Fingerprint::of(&other.der)
+        )
+    );
+}
+
+#[test]
+fn pins_win_over_cas() {
+    let (ca, leaf) = ca_and_leaf(&["localhost"]);
+    let trust = Trust {
+        ca_pems: vec![ca.pem.clone().into_bytes()],
+        pins: vec![Fingerprint::of(b"some other certificate")],
+        ..Trust::default()
+    };
+    let e = handshake(&trust, server_config(&leaf), "localhost").unwrap_err();
+    assert!(matches!(rejected_by(&e).reason, Reason::NotPinned(_)));
+}
+
+/// Presents `cert` but signs the handshake with another key.
+#[derive(Debug)]
+struct Impostor(Arc<CertifiedKey>);
+
+impl ResolvesServerCert for Impostor {
+    fn resolve(&self, _hello: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
+        Some(self.0.clone())
+    }
+}
+
+#[test]
+fn a_pinned_certificate_without_its_key_is_refused() {
+    let cert = self_signed(&["localhost"]);
+    let thief = KeyPair::generate().unwrap();
+    let provider = rustls::crypto::aws_lc_rs::default_provider();
+    let key = provider
+        .key_provider
+        .load_private_key(PrivateKeyDer::try_from(thief.serialize_der()).unwrap())
+        .unwrap();
+    let server = ServerConfig::builder()
+        .with_no_client_auth()
+        .with_cert_resolver(Arc::new(Impostor(Arc::new(CertifiedKey::new(
+            vec![cert.der.clone()],
+            key,
+        )))));
+    let pinned = Trust {
+        pins: vec![Fingerprint::of(&cert.der)],
+        ..Trust::default()
+    };
+    let e = handshake(&pinned, server, "localhost").unwrap_err();
+    assert!(rejection(&e).is_none(), "{e:?}");
+    assert!(
+        matches!(
+            e,
+            rustls::Error::InvalidCertificate(CertificateError::BadSignature)
+        ),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn insecure_accepts_anything() {
+    let cert = self_signed(&["pbx.invalid"]);
+    let trust = Trust {
+        insecure: true,
+        ..Trust::default()
+    };
+    handshake(&trust, server_config(&cert), "127.0.0.1").unwrap();
+}
+
+#[test]
+fn rejection_is_found_through_io_errors() {
+    let inner = rejected(Fingerprint::of(b"x"), Reason::NotPinned(vec![]));
+    let io = std::io::Error::new(std::io::ErrorKind::InvalidData, inner);
+    let outer = std::io::Error::other(io);
+    assert_eq!(
+        rejection(&outer).map(|r| r.fingerprint),
+        Some(Fingerprint::of(b"x"))
+    );
+    let plain = std::io::Error::other("no");
+    assert!(tls_error(&plain).is_none());
+}
