@@ -79,6 +79,7 @@ const CLI_FLAGS: &[&str] = &[
     "insecure",
     "timeout",
     "connect-timeout",
+    "max-response-bytes",
     "retries",
     "format",
     "output",

@@ -98,6 +98,14 @@ fn cli() -> Command {
                 .help("Limit for connecting [default: 10]"),
         )
         .arg(
+            Arg::new("max-response-bytes")
+                .long("max-response-bytes")
+                .global(true)
+                .value_name("BYTES")
+                .value_parser(clap::value_parser!(usize))
+                .help("Refuse answers larger than this [default: 536870912, 512 MiB]"),
+        )
+        .arg(
             Arg::new("retries")
                 .long("retries")
                 .global(true)
@@ -288,6 +296,9 @@ fn client(global: &ArgMatches) -> Result<Client, Failure> {
     }
     if let Some(t) = global.get_one::<Duration>("connect-timeout") {
         builder = builder.connect_timeout(*t);
+    }
+    if let Some(&bytes) = global.get_one::<usize>("max-response-bytes") {
+        builder = builder.max_response_bytes(bytes);
     }
     if let Some(&max) = global.get_one::<u32>("retries") {
         builder = builder.retries(Retries {
