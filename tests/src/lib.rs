@@ -848,3 +848,14 @@ pub fn example_bin(name: &str) -> PathBuf {
     BUILT.get_or_init(|| cargo_build(&["--package", "uscall-client", "--examples"]));
     target_dir().join("debug").join("examples").join(name)
 }
+
+/// A whole HTTP/1.1 response (`Connection: close`) with `body`, for servers of canned answers.
+pub fn http_response(status: &str, content_type: &str, body: &[u8]) -> Vec<u8> {
+    let mut out = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    out.extend_from_slice(body);
+    out
+}

@@ -237,15 +237,7 @@ fn soap_operation(head: &str) -> String {
     action.rsplit('#').next().unwrap_or(action).to_owned()
 }
 
-fn http(status: &str, content_type: &str, body: &[u8]) -> Vec<u8> {
-    let mut out = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    )
-    .into_bytes();
-    out.extend_from_slice(body);
-    out
-}
+use uscall_tests::http_response as http;
 
 /// A NuSOAP-style answer: the JSON escaped inside `<return>`, ISO-8859-1.
 fn ok_answer(operation: &str) -> Vec<u8> {

@@ -91,15 +91,7 @@ async fn canned(reply: Vec<u8>) -> Canned {
     Canned { url, seen }
 }
 
-fn http(status: &str, content_type: &str, body: &[u8]) -> Vec<u8> {
-    let mut out = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    )
-    .into_bytes();
-    out.extend_from_slice(body);
-    out
-}
+use uscall_tests::http_response as http;
 
 /// A NuSOAP-shaped answer whose `return` holds `escaped` (already XML-escaped).
 fn nusoap_answer(decl_encoding: &str, escaped: &[u8]) -> Vec<u8> {
