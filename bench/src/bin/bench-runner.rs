@@ -1,0 +1,249 @@
+//! The Rust runners the harness starts, one workload per process so each has its own peak RSS: uscall, the raw POST loop, the serde_json floor, codegen.
+//!
+//! Each prints one JSON line: `{"seconds": <workload time>, "items": n, "bytes": n, "errors": n}`.
+//! Setup (building the client, reading input files) is outside the timed part, as it is for the
+//! PHP and Python runners.
+
+use anyhow::{Context, Result, bail};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+use uscall_client::Client;
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let arg = |i: usize| -> Result<&str> {
+        args.get(i).map(String::as_str).with_context(|| {
+            format!("missing argument {i}; usage in bench/src/bin/bench-runner.rs")
+        })
+    };
+    let num = |i: usize| -> Result<u64> { Ok(arg(i)?.parse()?) };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let report = match arg(0)? {
+        "uscall-p1" => runtime.block_on(uscall_p1(arg(1)?, arg(2)?, num(3)?))?,
+        "uscall-p2" => runtime.block_on(uscall_p2(arg(1)?, arg(2)?))?,
+        "uscall-p3" => runtime.block_on(uscall_p3(arg(1)?, arg(2)?, arg(3)?, arg(4)?))?,
+        "uscall-p5" => runtime.block_on(uscall_p5(arg(1)?, arg(2)?, num(3)?, num(4)?))?,
+        "uscall-probe" => runtime.block_on(uscall_probe(arg(1)?, arg(2)?))?,
+        "raw" => runtime.block_on(raw(arg(1)?, arg(2)?, num(3)?, num(4)?))?,
+        "json-floor" => json_floor(arg(1)?)?,
+        "codegen" => codegen(arg(1)?)?,
+        other => bail!("unknown runner {other:?}"),
+    };
+    println!("{report}");
+    Ok(())
+}
+
+/// What one run measured.
+struct Report {
+    seconds: f64,
+    items: u64,
+    bytes: u64,
+    errors: u64,
+}
+
+impl std::fmt::Display for Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{{\"seconds\": {}, \"items\": {}, \"bytes\": {}, \"errors\": {}}}",
+            self.seconds, self.items, self.bytes, self.errors
+        )
+    }
+}
+
+fn client(url: &str, token: &str) -> Result<Client> {
+    Ok(Client::new(url, token)?)
+}
+
+/// P1: sequential typed getExtens calls over one keep-alive connection.
+async fn uscall_p1(url: &str, token: &str, calls: u64) -> Result<Report> {
+    let client = client(url, token)?;
+    let started = Instant::now();
+    let mut items = 0;
+    for _ in 0..calls {
+        items += client.get_extens().await?.len() as u64;
+    }
+    Ok(Report {
+        seconds: started.elapsed().as_secs_f64(),
+        items,
+        bytes: 0,
+        errors: 0,
+    })
+}
+
+/// P2: one cdrSearch into typed rows.
+async fn uscall_p2(url: &str, token: &str) -> Result<Report> {
+    let client = client(url, token)?;
+    let day = jiff::civil::date(2025, 6, 2);
+    let started = Instant::now();
+    let rows = client.cdr_search().day(day).await?;
+    let seconds = started.elapsed().as_secs_f64();
+    Ok(Report {
+        seconds,
+        items: rows.len() as u64,
+        bytes: 0,
+        errors: rows.errors().len() as u64,
+    })
+}
+
+/// P3: one audioDownload, the recording written to `out`.
+async fn uscall_p3(url: &str, token: &str, id: &str, out: &str) -> Result<Report> {
+    let client = client(url, token)?;
+    let started = Instant::now();
+    let recording = client.audio_download(id).await?;
+    std::fs::write(out, &recording.audio).with_context(|| format!("writing {out}"))?;
+    Ok(Report {
+        seconds: started.elapsed().as_secs_f64(),
+        items: 1,
+        bytes: recording.audio.len() as u64,
+        errors: 0,
+    })
+}
+
+/// P5: `calls` typed getExtens calls, `inflight` at a time, from one shared client.
+async fn uscall_p5(url: &str, token: &str, calls: u64, inflight: u64) -> Result<Report> {
+    let client = client(url, token)?;
+    let next = Arc::new(AtomicU64::new(0));
+    let errors = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..inflight {
+        let (client, next, errors) = (client.clone(), next.clone(), errors.clone());
+        tasks.spawn(async move {
+            while next.fetch_add(1, Ordering::Relaxed) < calls {
+                match client.get_extens().await {
+                    Ok(rows) if rows.len() == 8 && rows.is_complete() => {}
+                    _ => {
+                        errors.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            }
+        });
+    }
+    while tasks.join_next().await.is_some() {}
+    Ok(Report {
+        seconds: started.elapsed().as_secs_f64(),
+        items: calls,
+        bytes: 0,
+        errors: errors.load(Ordering::Relaxed),
+    })
+}
+
+/// One call of each workload's operation, so the responder records the bytes uscall sends.
+async fn uscall_probe(url: &str, token: &str) -> Result<Report> {
+    let client = client(url, token)?;
+    let started = Instant::now();
+    client.get_extens().await?;
+    client
+        .cdr_search()
+        .day(jiff::civil::date(2025, 6, 2))
+        .send_raw()
+        .await?;
+    client.audio_download("1748867415.101").send_raw().await?;
+    Ok(Report {
+        seconds: started.elapsed().as_secs_f64(),
+        items: 3,
+        bytes: 0,
+        errors: 0,
+    })
+}
+
+/// The floor for the network part: POSTs the request bytes uscall sent (`request` is the
+/// responder's capture: content type, SOAPAction, then the body, one per line), `calls` times,
+/// `inflight` at a time, reading each body to the end and dropping it.
+async fn raw(url: &str, request: &str, calls: u64, inflight: u64) -> Result<Report> {
+    let text = std::fs::read(request).with_context(|| format!("reading {request}"))?;
+    let mut lines = text.splitn(3, |b| *b == b'\n');
+    let content_type = String::from_utf8(lines.next().context("no content type")?.to_vec())?;
+    let action = String::from_utf8(lines.next().context("no SOAPAction")?.to_vec())?;
+    let body = bytes_of(lines.next().context("no body")?);
+    let http = reqwest::Client::builder().build()?;
+    let next = Arc::new(AtomicU64::new(0));
+    let errors = Arc::new(AtomicU64::new(0));
+    let bytes = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..inflight {
+        let (http, next, errors, bytes) =
+            (http.clone(), next.clone(), errors.clone(), bytes.clone());
+        let (url, content_type, action, body) = (
+            url.to_owned(),
+            content_type.clone(),
+            action.clone(),
+            body.clone(),
+        );
+        tasks.spawn(async move {
+            while next.fetch_add(1, Ordering::Relaxed) < calls {
+                let sent = http
+                    .post(&url)
+                    .header("Content-Type", &content_type)
+                    .header("SOAPAction", &action)
+                    .body(body.clone())
+                    .send()
+                    .await;
+                let Ok(mut response) = sent else {
+                    errors.fetch_add(1, Ordering::Relaxed);
+                    continue;
+                };
+                let mut n = 0;
+                loop {
+                    match response.chunk().await {
+                        Ok(Some(chunk)) => n += chunk.len() as u64,
+                        Ok(None) => break,
+                        Err(_) => {
+                            errors.fetch_add(1, Ordering::Relaxed);
+                            break;
+                        }
+                    }
+                }
+                bytes.store(n, Ordering::Relaxed);
+            }
+        });
+    }
+    while tasks.join_next().await.is_some() {}
+    Ok(Report {
+        seconds: started.elapsed().as_secs_f64(),
+        items: calls,
+        bytes: bytes.load(Ordering::Relaxed),
+        errors: errors.load(Ordering::Relaxed),
+    })
+}
+
+fn bytes_of(b: &[u8]) -> bytes::Bytes {
+    bytes::Bytes::copy_from_slice(b)
+}
+
+/// The floor for decoding: the bare JSON text (already in memory) into a `serde_json::Value`.
+fn json_floor(path: &str) -> Result<Report> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?;
+    let started = Instant::now();
+    let value: serde_json::Value = serde_json::from_str(&text)?;
+    let seconds = started.elapsed().as_secs_f64();
+    let items = value["retorno"].as_array().map_or(0, Vec::len) as u64;
+    Ok(Report {
+        seconds,
+        items,
+        bytes: text.len() as u64,
+        errors: 0,
+    })
+}
+
+/// P4: one `uscall_codegen::generate` of the WSDL at `path`, as `cargo xtask regen` runs it.
+fn codegen(path: &str) -> Result<Report> {
+    let wsdl = std::fs::read(path).with_context(|| format!("reading {path}"))?;
+    let options = uscall_codegen::Options {
+        source: "wsdl/wsuscall.wsdl".into(),
+    };
+    let started = Instant::now();
+    let generated = uscall_codegen::generate(&wsdl, &options)?;
+    let seconds = started.elapsed().as_secs_f64();
+    Ok(Report {
+        seconds,
+        items: generated.api.operations.len() as u64,
+        bytes: generated.code.len() as u64,
+        errors: 0,
+    })
+}

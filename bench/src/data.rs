@@ -1,0 +1,307 @@
+//! Recorded-style NuSOAP answers made to size: PHP `json_encode` text, NuSOAP's escaping and envelope, the fixture's WAV.
+//!
+//! The bytes mirror what `tests/php/nusoap_server.php` sends (captured once into
+//! `uscall-client/benches/data/nusoap-*.xml`; the tests below compare against those captures),
+//! so the client parses exactly what a PBX would send, only more of it.
+
+use anyhow::{Context, Result, bail};
+use base64::Engine as _;
+use serde_json::{Map, Value};
+use std::fmt::Write as _;
+
+/// The response head NuSOAP 0.9.5 writes (less `Date`, `Host` and `X-Powered-By`, which
+/// `php -S` adds), for a body of `len` bytes. Keep-alive is HTTP/1.1's default.
+pub fn response_head(len: usize) -> Vec<u8> {
+    format!(
+        "HTTP/1.1 200 OK\r\nServer: NuSOAP Server v0.9.5\r\nX-SOAP-Server: NuSOAP/0.9.5 (1.123)\r\nContent-Type: text/xml; charset=ISO-8859-1\r\nContent-Length: {len}\r\n\r\n"
+    )
+    .into_bytes()
+}
+
+/// A whole NuSOAP answer of `op` whose `return` part is `json`.
+pub fn envelope(op: &str, json: &str) -> Vec<u8> {
+    let mut out = String::with_capacity(json.len() + json.len() / 4 + 600);
+    out.push_str(concat!(
+        "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>",
+        "<SOAP-ENV:Envelope SOAP-ENV:encodingStyle=\"http://schemas.xmlsoap.org/soap/encoding/\"",
+        " xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\"",
+        " xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\"",
+        " xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"",
+        " xmlns:SOAP-ENC=\"http://schemas.xmlsoap.org/soap/encoding/\">",
+        "<SOAP-ENV:Body>"
+    ));
+    write!(
+        out,
+        "<ns1:{op}Response xmlns:ns1=\"urn:wsuscall\"><return xsi:type=\"xsd:string\">"
+    )
+    .expect("writing to a String");
+    nusoap_escape_into(&mut out, json);
+    write!(
+        out,
+        "</return></ns1:{op}Response></SOAP-ENV:Body></SOAP-ENV:Envelope>"
+    )
+    .expect("writing to a String");
+    out.into_bytes()
+}
+
+/// NuSOAP's `expandEntities`: the five predefined entities, nothing else.
+fn nusoap_escape_into(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(i) = rest.find(['&', '\'', '"', '<', '>']) {
+        out.push_str(&rest[..i]);
+        out.push_str(match rest.as_bytes()[i] {
+            b'&' => "&amp;",
+            b'\'' => "&apos;",
+            b'"' => "&quot;",
+            b'<' => "&lt;",
+            _ => "&gt;",
+        });
+        rest = &rest[i + 1..];
+    }
+    out.push_str(rest);
+}
+
+/// PHP's `json_encode($v)` with default flags: `/` written `\/`, every non-ASCII character
+/// as a lower-case `\uXXXX` escape (surrogate pairs beyond the BMP), object keys in order.
+pub fn php_json(value: &Value) -> String {
+    let mut out = String::new();
+    php_json_into(&mut out, value);
+    out
+}
+
+fn php_json_into(out: &mut String, value: &Value) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(&n.to_string()),
+        Value::String(s) => php_string_into(out, s),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                php_json_into(out, item);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            out.push('{');
+            for (i, (k, v)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                php_string_into(out, k);
+                out.push(':');
+                php_json_into(out, v);
+            }
+            out.push('}');
+        }
+    }
+}
+
+fn php_string_into(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '/' => out.push_str("\\/"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_ascii() && !c.is_ascii_control() => out.push(c),
+            c => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    write!(out, "\\u{unit:04x}").expect("writing to a String");
+                }
+            }
+        }
+    }
+    out.push('"');
+}
+
+/// The fixture's call records (`cdrs` of `tests/data/pbx.json`).
+pub fn fixture_cdrs(fixture: &Value) -> Result<Vec<Map<String, Value>>> {
+    let rows = fixture["cdrs"]
+        .as_array()
+        .context("tests/data/pbx.json has no `cdrs` list")?;
+    rows.iter()
+        .map(|r| {
+            r.as_object()
+                .cloned()
+                .context("a `cdrs` row is not an object")
+        })
+        .collect()
+}
+
+/// `n` cdrSearch rows: the fixture's rows as they are, then copies of them with a fresh
+/// `bilheteunico` (and recording name), so every row is distinct, as on a real PBX.
+pub fn cdr_rows(cdrs: &[Map<String, Value>], n: usize) -> Result<Vec<Value>> {
+    if cdrs.is_empty() {
+        bail!("no cdrs rows to scale");
+    }
+    Ok((0..n)
+        .map(|i| {
+            let mut row = cdrs[i % cdrs.len()].clone();
+            if i >= cdrs.len() {
+                let old = row["bilheteunico"].as_str().unwrap_or_default().to_owned();
+                let new = format!("{}.{}", 1_748_800_000 + i, 100 + i % 900);
+                if let Some(Value::String(audio)) = row.get_mut("audio")
+                    && !audio.is_empty()
+                {
+                    *audio = audio.replace(&old, &new);
+                }
+                row.insert("bilheteunico".into(), Value::String(new));
+            }
+            Value::Object(row)
+        })
+        .collect())
+}
+
+/// The handlers' `uscall_wav`: 8 kHz, 16-bit, mono PCM of a 400 Hz triangle wave, after the
+/// canonical 44-byte header, with `samples` samples.
+pub fn wav(samples: usize) -> Vec<u8> {
+    let len = samples * 2;
+    let mut out = Vec::with_capacity(44 + len);
+    out.extend_from_slice(b"RIFF");
+    out.extend_from_slice(&(36 + len as u32).to_le_bytes());
+    out.extend_from_slice(b"WAVEfmt ");
+    for (v, width) in [
+        (16u32, 4),
+        (1, 2),
+        (1, 2),
+        (8000, 4),
+        (16000, 4),
+        (2, 2),
+        (16, 2),
+    ] {
+        out.extend_from_slice(&v.to_le_bytes()[..width]);
+    }
+    out.extend_from_slice(b"data");
+    out.extend_from_slice(&(len as u32).to_le_bytes());
+    for n in 0..samples {
+        let k = (n % 20) as i32;
+        let v = (if k < 10 { k } else { 20 - k }) * 1000 - 5000;
+        out.extend_from_slice(&(v as i16).to_le_bytes());
+    }
+    out
+}
+
+/// The audioDownload answer for `row` with `audio` as the recording, and the base64 text.
+pub fn audio_answer(row: &Map<String, Value>, audio: &[u8]) -> (Vec<u8>, String) {
+    let b64 = base64::engine::general_purpose::STANDARD.encode(audio);
+    let text = |k: &str| row.get(k).cloned().unwrap_or(Value::String(String::new()));
+    let name = row["audio"].as_str().unwrap_or_default();
+    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+    let mut rec = Map::new();
+    rec.insert("nomeaudio".into(), Value::String(format!("{stem}.wav")));
+    rec.insert("data".into(), text("datahora"));
+    for k in ["tipo", "status", "origem", "destino"] {
+        rec.insert(k.into(), text(k));
+    }
+    rec.insert("arquivo_base_64".into(), Value::String(b64.clone()));
+    let json = php_json(&serde_json::json!({ "retorno": Value::Object(rec) }));
+    (envelope("audioDownload", &json), b64)
+}
+
+/// A NuSOAP-style rpc/encoded WSDL with `ops` synthetic operations of one to six string parts,
+/// each documented in the vendor's way (for codegen timing).
+pub fn synthetic_wsdl(ops: usize) -> String {
+    let names: Vec<String> = (0..ops).map(|i| format!("synthOp{i:05}")).collect();
+    let parts = |i: usize| -> Vec<String> {
+        std::iter::once("token".to_owned())
+            .chain((0..i % 6).map(|p| format!("campo{p}")))
+            .collect()
+    };
+    let mut w = String::from(concat!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
+        "<definitions xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:SOAP-ENC=\"http://schemas.xmlsoap.org/soap/encoding/\" xmlns:tns=\"urn:wsuscall\" xmlns:soap=\"http://schemas.xmlsoap.org/wsdl/soap/\" xmlns:wsdl=\"http://schemas.xmlsoap.org/wsdl/\" xmlns=\"http://schemas.xmlsoap.org/wsdl/\" targetNamespace=\"urn:wsuscall\">\n",
+        "<types>\n<xsd:schema targetNamespace=\"urn:wsuscall\">\n <xsd:import namespace=\"http://schemas.xmlsoap.org/soap/encoding/\" />\n <xsd:import namespace=\"http://schemas.xmlsoap.org/wsdl/\" />\n</xsd:schema>\n</types>\n"
+    ));
+    let body = "<soap:body use=\"encoded\" namespace=\"urn:wsuscall\" encodingStyle=\"http://schemas.xmlsoap.org/soap/encoding/\"/>";
+    for (i, name) in names.iter().enumerate() {
+        writeln!(w, "<message name=\"{name}Request\">").unwrap();
+        for p in parts(i) {
+            writeln!(w, "  <part name=\"{p}\" type=\"xsd:string\" />").unwrap();
+        }
+        writeln!(w, "</message>\n<message name=\"{name}Response\">\n  <part name=\"return\" type=\"xsd:string\" /></message>").unwrap();
+    }
+    w.push_str("<portType name=\"wsuscallPortType\">\n");
+    for (i, name) in names.iter().enumerate() {
+        let required = parts(i)[..1 + (i % 6) / 2]
+            .join(", ")
+            .replace("token", "Token");
+        writeln!(w, "  <operation name=\"{name}\">\n    <documentation>Operação sintética {i} para medir o gerador. Parâmetros necessários: {required}.</documentation>\n    <input message=\"tns:{name}Request\"/>\n    <output message=\"tns:{name}Response\"/>\n  </operation>").unwrap();
+    }
+    w.push_str("</portType>\n<binding name=\"wsuscallBinding\" type=\"tns:wsuscallPortType\">\n  <soap:binding style=\"rpc\" transport=\"http://schemas.xmlsoap.org/soap/http\"/>\n");
+    for name in &names {
+        writeln!(w, "  <operation name=\"{name}\">\n    <soap:operation soapAction=\"urn:wsuscall#{name}\" style=\"rpc\"/>\n    <input>{body}</input>\n    <output>{body}</output>\n  </operation>").unwrap();
+    }
+    w.push_str("</binding>\n<service name=\"wsuscall\">\n  <port name=\"wsuscallPort\" binding=\"tns:wsuscallBinding\">\n    <soap:address location=\"https://pbx.example.com/aplicativos/webservice/wsuscall.php\"/>\n  </port>\n</service>\n</definitions>\n");
+    w
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn root() -> &'static Path {
+        Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
+    }
+
+    fn fixture() -> Value {
+        let text = std::fs::read_to_string(root().join("tests/data/pbx.json")).unwrap();
+        serde_json::from_str(&text).unwrap()
+    }
+
+    fn captured(op: &str) -> Vec<u8> {
+        let path = root().join(format!("uscall-client/benches/data/nusoap-{op}.xml"));
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    #[test]
+    fn generated_answers_are_byte_for_byte_what_nusoap_sent() {
+        let fixture = fixture();
+        let extens = php_json(&serde_json::json!({ "retorno": fixture["extensions"] }));
+        assert_eq!(envelope("getExtens", &extens), captured("getExtens"));
+
+        let cdrs = fixture_cdrs(&fixture).unwrap();
+        let rows = cdr_rows(&cdrs, cdrs.len()).unwrap();
+        let json = php_json(&serde_json::json!({ "retorno": rows }));
+        assert_eq!(envelope("cdrSearch", &json), captured("cdrSearch"));
+
+        // The handlers' WAV for a call of 00:02:05 has 8 * (100 + 125) samples.
+        let (body, b64) = audio_answer(&cdrs[0], &wav(8 * (100 + 125)));
+        assert_eq!(body, captured("audioDownload"));
+        assert!(!b64.contains('\\'));
+    }
+
+    #[test]
+    fn scaled_rows_are_distinct() {
+        let cdrs = fixture_cdrs(&fixture()).unwrap();
+        let rows = cdr_rows(&cdrs, 1000).unwrap();
+        let ids: std::collections::BTreeSet<&str> = rows
+            .iter()
+            .map(|r| r["bilheteunico"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids.len(), 1000);
+    }
+
+    #[test]
+    fn the_synthetic_wsdl_generates() {
+        let wsdl = synthetic_wsdl(40);
+        let out = uscall_codegen::generate(
+            wsdl.as_bytes(),
+            &uscall_codegen::Options {
+                source: "synthetic.wsdl".into(),
+            },
+        )
+        .unwrap();
+        assert_eq!(out.api.operations.len(), 40);
+    }
+}
