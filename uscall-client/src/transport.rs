@@ -13,8 +13,10 @@ impl Client {
         op: &'static OperationInfo,
         body: String,
     ) -> Result<Response> {
-        // The answer is logged without the request's secrets (agentLogin's password included).
-        let secrets = text::Secrets::of_request(&body, &self.inner.token.0);
+        // The answer is logged without the request's secrets (agentLogin's password included);
+        // scanning the envelope for them is only worth it when that log line is on.
+        let secrets = tracing::enabled!(target: "uscall::wire", tracing::Level::TRACE)
+            .then(|| text::Secrets::of_request(&body, &self.inner.token.0));
         let endpoint = self.inner.endpoint.clone();
         let request = match op.soap_version {
             SoapVersion::Soap11 => self
@@ -54,7 +56,9 @@ impl Client {
         let span = tracing::Span::current();
         span.record("http_status", status.as_u16());
         span.record("response_bytes", bytes.len());
-        tracing::trace!(target: "uscall::wire", operation = op.name, status = status.as_u16(), response = %secrets.redact(&String::from_utf8_lossy(&bytes)));
+        if let Some(secrets) = &secrets {
+            tracing::trace!(target: "uscall::wire", operation = op.name, status = status.as_u16(), response = %secrets.redact(&String::from_utf8_lossy(&bytes)));
+        }
         read(
             op.name,
             &self.inner.token.0,
