@@ -9,6 +9,9 @@ fuzz_target!(|data: &[u8]| {
     if let Err(e) = fuzzing::parse_http_response(data) {
         assert!(!e.to_string().is_empty(), "an error with no message: {e:?}");
     }
+    if let Ok(text) = std::str::from_utf8(data) {
+        fuzzing::envelope_paths_agree(text);
+    }
     // Any text the client could send must come back unchanged from a `return` part.
     if let Ok(text) = std::str::from_utf8(data)
         && let Some(read) = fuzzing::return_round_trip(text)

@@ -21,7 +21,7 @@ impl Response {
     /// Parses the `return` text. A leading byte-order mark and surrounding whitespace are
     /// tolerated; anything that is not JSON is an [`Error::Json`] keeping the raw text.
     pub(crate) fn parse(operation: &'static str, raw: String, token: &str) -> Result<Response> {
-        let trimmed = raw.trim_start_matches('\u{feff}').trim();
+        let trimmed = crate::models::json_text(&raw);
         match serde_json::from_str(trimmed) {
             Ok(json) => Ok(Response {
                 operation,

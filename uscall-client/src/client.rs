@@ -319,6 +319,26 @@ impl Client {
         op: &'static OperationInfo,
         args: Vec<Option<String>>,
     ) -> Result<Response> {
+        let token = self.inner.token.0.as_str();
+        self.call_with(
+            op,
+            args,
+            |text| Response::parse(op.name, text, token),
+            response_outcome,
+        )
+        .await
+    }
+
+    /// Calls `op` and turns the return part's text into `T` with `decode` (the typed layer
+    /// decodes the JSON text straight into its models). `ok_outcome` names a success in the
+    /// call's span.
+    pub(crate) async fn call_with<T>(
+        &self,
+        op: &'static OperationInfo,
+        args: Vec<Option<String>>,
+        decode: impl FnOnce(String) -> Result<T>,
+        ok_outcome: fn(&T) -> &'static str,
+    ) -> Result<T> {
         // One span per call, attempts included; the transport records the HTTP fields of the
         // last attempt, and `attempts` is left for the retry loop to record.
         let span = tracing::info_span!(
@@ -333,23 +353,32 @@ impl Client {
             outcome = tracing::field::Empty,
         );
         let started = Instant::now();
-        let result = self.build_and_send(op, args).instrument(span.clone()).await;
+        let result = self
+            .build_and_send(op, args, decode)
+            .instrument(span.clone())
+            .await;
         span.record("duration_ms", started.elapsed().as_millis() as u64);
-        span.record("outcome", tracing::field::display(outcome(&result)));
+        let outcome = match &result {
+            Ok((value, _)) => ok_outcome(value),
+            Err(error) => error_outcome(error),
+        };
+        span.record("outcome", tracing::field::display(outcome));
         span.in_scope(|| match &result {
-            Ok(r) => tracing::debug!(target: "uscall", bytes = r.raw().len(), "call ok"),
+            Ok((_, bytes)) => tracing::debug!(target: "uscall", bytes, "call ok"),
             Err(e) => tracing::debug!(target: "uscall", error = %e, "call failed"),
         });
-        result
+        result.map(|(value, _)| value)
     }
 
-    /// Builds the envelope and sends it (with retries for reads); every error that leaves here
-    /// has the call's secrets (token, password parts) redacted.
-    async fn build_and_send(
+    /// Builds the envelope, sends it (with retries for reads) and decodes the return text, also
+    /// giving its length; every error that leaves here has the call's secrets (token, password
+    /// parts) redacted.
+    async fn build_and_send<T>(
         &self,
         op: &'static OperationInfo,
         args: Vec<Option<String>>,
-    ) -> Result<Response> {
+        decode: impl FnOnce(String) -> Result<T>,
+    ) -> Result<(T, usize)> {
         if args.len() != op.params.len() {
             return Err(Error::Arity {
                 operation: op.name,
@@ -376,26 +405,34 @@ impl Client {
         })?;
         tracing::Span::current().record("request_bytes", body.len());
         tracing::trace!(target: "uscall::wire", operation = op.name, request = %secrets.redact(&body));
-        crate::retry::run(self, op, body)
-            .await
-            .map_err(|e| secrets.error(e))
+        let decoded = async {
+            let text = crate::retry::run(self, op, body).await?;
+            // An action whose answer is not JSON may still have been carried out.
+            if !crate::is_read(op.name)
+                && let Err(e) = Response::parse(op.name, text.clone(), token)
+            {
+                return Err(crate::retry::outcome_unknown(op, e));
+            }
+            let bytes = text.len();
+            decode(text).map(|value| (value, bytes))
+        };
+        decoded.await.map_err(|e| secrets.error(e))
     }
 }
 
-/// The `outcome` field of a call's span: `ok`, `service` for an answer that is a refusal
-/// (`{"retorno": "Senha inválida"}`), or what kind of error ended it.
-fn outcome(result: &Result<Response>) -> &'static str {
-    let error = match result {
-        Ok(r) => {
-            let refused = r
-                .retorno()
-                .and_then(serde_json::Value::as_str)
-                .and_then(crate::models::classify)
-                .is_some();
-            return if refused { "service" } else { "ok" };
-        }
-        Err(error) => error,
-    };
+/// A successful call's `outcome`: `ok`, or `service` for an answer that is a refusal
+/// (`{"retorno": "Senha inválida"}`).
+pub(crate) fn response_outcome(response: &Response) -> &'static str {
+    let refused = response
+        .retorno()
+        .and_then(serde_json::Value::as_str)
+        .and_then(crate::models::classify)
+        .is_some();
+    if refused { "service" } else { "ok" }
+}
+
+/// The `outcome` field of a failed call's span: what kind of error ended it.
+fn error_outcome(error: &Error) -> &'static str {
     match error {
         Error::InvalidUrl { .. } => "invalid_url",
         Error::Config(_) => "config",

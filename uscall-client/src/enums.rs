@@ -115,13 +115,29 @@ macro_rules! wire_enum {
                 }
             }
 
-            /// The known variant `text` names, if any.
+            /// The known variant `text` names, if any: a spelling as it is (the usual case, no
+            /// allocation), else the first variant with a spelling that folds the same.
             fn known(text: &str) -> Option<Self> {
+                if let Some(v) = Self::ALL.iter().find(|v| v.spellings().contains(&text)) {
+                    return Some(v.clone());
+                }
+                static FOLDED: std::sync::OnceLock<Vec<(String, usize)>> =
+                    std::sync::OnceLock::new();
+                let folded = FOLDED.get_or_init(|| {
+                    let all: Vec<(String, usize)> = Self::ALL
+                        .iter()
+                        .enumerate()
+                        .flat_map(|(i, v)| v.spellings().iter().map(move |s| (fold(s), i)))
+                        .collect();
+                    // A spelling matched as it is must name the variant folding would find.
+                    debug_assert!(all.iter().all(|(f, i)| all.iter().all(|(g, j)| f != g || i == j)));
+                    all
+                });
                 let key = fold(text);
-                Self::ALL
+                folded
                     .iter()
-                    .find(|v| v.spellings().iter().any(|s| fold(s) == key))
-                    .cloned()
+                    .find(|(f, _)| *f == key)
+                    .map(|(_, i)| Self::ALL[*i].clone())
             }
         }
 

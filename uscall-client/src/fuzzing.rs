@@ -22,14 +22,27 @@ pub const TOKEN: &str = "fuzz-token";
 ///
 /// This is the very function a call uses after receiving the body.
 pub fn parse_response(body: &[u8], content_type: Option<&str>, status: u16) -> Result<Response> {
-    crate::transport::read(
-        "fuzz",
-        TOKEN,
-        status,
-        content_type.map(str::to_owned),
-        None,
-        body,
-    )
+    return_text(body, content_type, status).and_then(|text| Response::parse("fuzz", text, TOKEN))
+}
+
+/// The return part's text, as the transport reads it from an HTTP answer.
+fn return_text(body: &[u8], content_type: Option<&str>, status: u16) -> Result<String> {
+    let content_type = content_type.map(str::to_owned);
+    crate::transport::read("fuzz", TOKEN, status, content_type, None, body)
+}
+
+/// Reads an HTTP body into typed rows of `T` the way a typed call does: [`parse_response`]'s
+/// steps, then the JSON text straight into the rows (the `Value` path only when that fails).
+pub fn parse_rows<T: DeserializeOwned>(
+    body: &[u8],
+    content_type: Option<&str>,
+    status: u16,
+) -> Result<models::Rows<T>> {
+    let text = return_text(body, content_type, status)?;
+    match models::fast_rows("fuzz", &text) {
+        Some(rows) => Ok(rows),
+        None => models::rows(&Response::parse("fuzz", text, TOKEN)?),
+    }
 }
 
 /// Splits a raw HTTP/1.1 response (status line, headers, blank line, body) and reads it with
@@ -78,6 +91,16 @@ pub fn return_round_trip(text: &str) -> Option<std::result::Result<String, Strin
     })
 }
 
+/// Reads `xml` as a SOAP envelope both ways the client can: the one-pass return text and the
+/// event parser. Panics if they disagree.
+pub fn envelope_paths_agree(xml: &str) {
+    assert_eq!(
+        response::parse(xml),
+        response::parse_by_events(xml),
+        "the one-pass return text and the event parser disagree"
+    );
+}
+
 /// Decodes the JSON `text` (a `return` part) with every decoder of the typed overlay: the row
 /// models, single records, action messages and the metrics report list. Each decoded value is
 /// serialised again, as the command line does. Returns how many decoders succeeded.
@@ -119,11 +142,23 @@ pub fn overlay(text: &str) -> usize {
     ok
 }
 
-/// Decodes rows of `T`, serialises those that decoded, and formats every row error.
-fn rows<T: DeserializeOwned + Serialize>(resp: &Response) -> usize {
+/// Decodes rows of `T`, serialises those that decoded, and formats every row error. The rows
+/// decoded straight from the text, when that works, must be the same.
+fn rows<T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug>(resp: &Response) -> usize {
+    let fast = models::fast_rows::<T>(resp.operation(), resp.raw());
     let Some(rows) = described(models::rows::<T>(resp)) else {
+        assert!(
+            fast.is_none(),
+            "decoded straight from the text, not from the JSON value"
+        );
         return 0;
     };
+    if let Some(fast) = fast {
+        assert_eq!(
+            fast, rows,
+            "rows decoded from the text differ from the JSON value's"
+        );
+    }
     for error in rows.errors() {
         assert!(!error.to_string().is_empty());
     }
@@ -133,8 +168,17 @@ fn rows<T: DeserializeOwned + Serialize>(resp: &Response) -> usize {
     usize::from(rows.is_complete())
 }
 
-fn one<T: DeserializeOwned + Serialize>(resp: &Response) -> usize {
-    match described(models::one::<T>(resp)) {
+fn one<T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug>(resp: &Response) -> usize {
+    let fast = models::fast_one::<T>(resp.operation(), resp.raw());
+    let slow = described(models::one::<T>(resp));
+    if let Some(fast) = fast {
+        assert_eq!(
+            Some(&fast),
+            slow.as_ref(),
+            "a record decoded from the text differs"
+        );
+    }
+    match slow {
         Some(value) => {
             serde_json::to_string(&value).expect("a decoded record serialises");
             1

@@ -99,21 +99,64 @@ pub(crate) struct ParseError {
 }
 
 /// Parses a decoded SOAP 1.1 or 1.2 envelope. Elements are matched by namespace, not by prefix.
+///
+/// A USCall answer is a few hundred bytes of envelope around one text node that can be tens of
+/// megabytes, with every JSON quote written `&quot;`: event by event that is millions of events.
+/// So the return part's text is unescaped in one pass of its own ([`unescape`]), and the
+/// envelope around it is checked by parsing it again with the text cut out. Anything the one
+/// pass does not take (a line break to normalise, an entity it does not know, CDATA, markup)
+/// sends the whole document through the event parser instead, so both ways give the same
+/// answer and the same error.
 pub(crate) fn parse(xml: &str) -> Result<Parsed, ParseError> {
+    let (result, cut) = parse_events(xml, true);
+    let Some(Cut { start, end, text }) = cut else {
+        return result;
+    };
+    let rest = [&xml[..start], &xml[end..]].concat();
+    match parse_events(&rest, false).0 {
+        Ok(Parsed::Return(empty)) if empty.is_empty() => Ok(Parsed::Return(text)),
+        // Not the same document without its text (cannot happen); or an error after the text,
+        // which the full parse reports at its true position.
+        _ => parse_events(xml, false).0,
+    }
+}
+
+/// The return text, found and unescaped by the one-pass path: its byte range in the document.
+struct Cut {
+    start: usize,
+    end: usize,
+    text: String,
+}
+
+/// [`parse`] event by event only, for tests and fuzzing to check that both ways agree.
+pub(crate) fn parse_by_events(xml: &str) -> Result<Parsed, ParseError> {
+    parse_events(xml, false).0
+}
+
+fn parse_events(xml: &str, cut: bool) -> (Result<Parsed, ParseError>, Option<Cut>) {
     let mut reader = NsReader::from_str(xml);
     let mut p = Parser {
         reader: &mut reader,
+        input: xml,
         depth: 0,
+        cut: cut.then_some(None),
     };
     let result = p.document();
+    let cut = p.cut.flatten();
     let position = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
-    result.map_err(|message| ParseError { message, position })
+    (
+        result.map_err(|message| ParseError { message, position }),
+        cut,
+    )
 }
 
 struct Parser<'r, 'i> {
     reader: &'r mut NsReader<&'i [u8]>,
+    input: &'i str,
     /// How many elements are open.
     depth: usize,
+    /// `Some` when the return text may be cut out: then `Some(Some(_))` once it has been.
+    cut: Option<Option<Cut>>,
 }
 
 /// One element start: whether it is in a SOAP envelope namespace, and its local name.
@@ -126,7 +169,7 @@ struct Elem {
     empty: bool,
 }
 
-impl Parser<'_, '_> {
+impl<'i> Parser<'_, 'i> {
     fn document(&mut self) -> Result<Parsed, String> {
         let envelope = self
             .next_element()?
@@ -185,6 +228,10 @@ impl Parser<'_, '_> {
             } else if part.nil {
                 self.skip(&part)?;
                 value = Some(String::new());
+            } else if let Some(text) = self.cut_text(&part) {
+                self.cut = Some(Some(text));
+                // Stop here: `parse` checks the rest of the envelope without the text.
+                return Err(String::new());
             } else {
                 value = Some(self.text(&part)?);
             }
@@ -225,6 +272,26 @@ impl Parser<'_, '_> {
             }
         }
         Ok(out)
+    }
+
+    /// The return part's text by the one-pass path, when it can take it: the part was just
+    /// opened, its content runs to the next `<`, which closes it, and [`unescape`] accepts it.
+    fn cut_text(&self, part: &Elem) -> Option<Cut> {
+        if part.empty || self.cut.is_none() {
+            return None;
+        }
+        let start = usize::try_from(self.reader.buffer_position()).ok()?;
+        let content = self.input.get(start..)?;
+        let len = memchr::memchr(b'<', content.as_bytes())?;
+        if !content[len..].starts_with("</") {
+            return None;
+        }
+        let text = unescape(&content[..len])?;
+        Some(Cut {
+            start,
+            end: start + len,
+            text,
+        })
     }
 
     /// The text of an element that must hold only text.
@@ -346,7 +413,7 @@ impl Parser<'_, '_> {
         }
     }
 
-    fn event(&mut self) -> Result<Event<'static>, String> {
+    fn event(&mut self) -> Result<Event<'i>, String> {
         let event = match self.reader.read_event() {
             Ok(Event::DocType(_)) => return Err("DTDs are not accepted in SOAP responses".into()),
             Ok(e) => e,
@@ -360,8 +427,63 @@ impl Parser<'_, '_> {
             Event::End(_) => self.depth = self.depth.saturating_sub(1),
             _ => {}
         }
-        Ok(event.into_owned())
+        Ok(event)
     }
+}
+
+/// Unescapes XML character data in one pass: the five predefined entities and character
+/// references. `None` for anything else (a carriage return, which XML turns into a line feed,
+/// an unknown entity, a bad reference): the event parser then reads the text and says what is
+/// wrong with it.
+fn unescape(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    // A plain byte loop: between NuSOAP's `&quot;`s the runs are a few bytes long, too short
+    // for a vectorised search to pay for its setup.
+    let (mut i, mut run) = (0, 0);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'&' => {
+                // `&` is ASCII, so both cuts fall on character boundaries.
+                out.push_str(&text[run..i]);
+                let rest = &bytes[i + 1..];
+                let (c, len) = if rest.starts_with(b"quot;") {
+                    ('"', 5)
+                } else if rest.starts_with(b"amp;") {
+                    ('&', 4)
+                } else if rest.starts_with(b"lt;") {
+                    ('<', 3)
+                } else if rest.starts_with(b"gt;") {
+                    ('>', 3)
+                } else if rest.starts_with(b"apos;") {
+                    ('\'', 5)
+                } else {
+                    let len = memchr::memchr(b';', &rest[..rest.len().min(11)])?;
+                    (char_ref(&text[i + 1..i + 1 + len])?, len + 1)
+                };
+                out.push(c);
+                i += 1 + len;
+                run = i;
+            }
+            b'\r' => return None,
+            _ => i += 1,
+        }
+    }
+    out.push_str(&text[run..]);
+    Some(out)
+}
+
+/// `#65` or `#x41` as a character, if it is one XML allows (not NUL).
+fn char_ref(name: &str) -> Option<char> {
+    let digits = name.strip_prefix('#')?;
+    let (digits, radix) = match digits.strip_prefix('x') {
+        Some(hex) => (hex, 16),
+        None => (digits, 10),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    char::from_u32(u32::from_str_radix(digits, radix).ok()?).filter(|c| *c != '\0')
 }
 
 fn resolve_ref(r: &BytesRef<'_>) -> Result<char, String> {
@@ -393,6 +515,68 @@ mod tests {
     fn nusoap_answer_with_entities_and_character_references() {
         let xml = r#"<?xml version="1.0" encoding="ISO-8859-1"?><SOAP-ENV:Envelope SOAP-ENV:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/" xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:SOAP-ENC="http://schemas.xmlsoap.org/soap/encoding/"><SOAP-ENV:Body><ns1:getQueueResponse xmlns:ns1="urn:wsuscall"><return xsi:type="xsd:string">{&quot;retorno&quot;:[&#123;}&#x5d;&lt;&amp;</return></ns1:getQueueResponse></SOAP-ENV:Body></SOAP-ENV:Envelope>"#;
         assert_eq!(ok(xml), Parsed::Return(r#"{"retorno":[{}]<&"#.into()));
+    }
+
+    /// A NuSOAP answer whose return part holds `text` as it is (already escaped, or not).
+    fn nusoap(text: &str) -> String {
+        format!(
+            r#"<?xml version="1.0" encoding="ISO-8859-1"?><SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><SOAP-ENV:Body><ns1:r xmlns:ns1="urn:wsuscall"><return xsi:type="xsd:string">{text}</return></ns1:r></SOAP-ENV:Body></SOAP-ENV:Envelope>"#
+        )
+    }
+
+    #[test]
+    fn the_one_pass_text_and_the_event_parser_agree() {
+        for text in [
+            "{&quot;retorno&quot;:[]}",
+            "a&amp;b&lt;c&gt;d&apos;e&#233;&#xe9;&#x1F600;",
+            "",
+            "line\r\nbreak\rs",
+            "&bogus;",
+            "&#0;",
+            "&#x;",
+            "&#X41;",
+            "&#-1;",
+            "&#xD800;",
+            "&#1114112;",
+            "&amp",
+            "& amp;",
+            "&quot",
+            "&#65",
+            "a&",
+            "<![CDATA[x]]>y",
+            "<!-- c -->z",
+            "<a/>",
+            "]]>",
+            "&verylongentityname;",
+        ] {
+            let xml = nusoap(text);
+            assert_eq!(parse(&xml), parse_by_events(&xml), "{text:?}");
+        }
+        // The usual answer takes the one pass.
+        assert!(
+            parse_events(&nusoap("{&quot;a&quot;:&#233;}"), true)
+                .1
+                .is_some()
+        );
+        // The envelope around the text is still checked, with the event parser's errors.
+        for xml in [
+            nusoap("x").replace("</ns1:r>", "</ns1:q>"),
+            nusoap("x").replace("</SOAP-ENV:Envelope>", ""),
+            nusoap("x") + "<more/>",
+            nusoap("x").replace("</return>", "</return><return>y</return>"),
+            nusoap("x").replace("</return>", "</retorno>"),
+        ] {
+            assert!(parse(&xml).is_err() || xml.contains("<return>y"), "{xml}");
+            assert_eq!(parse(&xml), parse_by_events(&xml), "{xml}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn both_ways_agree_on_any_text(text in "([&;#xX0-9a-fAquotlgmps<>!\\[\\]/\r\n -]|&quot;|&#[0-9]{1,8};|&#x[0-9a-f]{1,7};){0,40}") {
+            let xml = nusoap(&text);
+            proptest::prop_assert_eq!(parse(&xml), parse_by_events(&xml));
+        }
     }
 
     #[test]

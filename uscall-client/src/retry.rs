@@ -5,9 +5,9 @@
 //! classification is an explicit list of reads, reviewed by hand, and anything not on it (an
 //! operation that a regen adds, whatever its name) is an action until someone adds it here.
 
+use crate::Client;
 use crate::error::{Error, Result};
 use crate::meta::OperationInfo;
-use crate::{Client, Response};
 use std::time::Duration;
 
 /// The operations that only read the PBX's state, by wire name, sorted. Each was checked
@@ -138,23 +138,30 @@ fn may_have_acted(error: &Error) -> bool {
     }
 }
 
-/// Sends `body` for `op`: once for an action, up to `1 + retries.max` times for a read.
+/// An action's error as [`Error::OutcomeUnknown`] when the action may have been carried out.
+pub(crate) fn outcome_unknown(op: &OperationInfo, error: Error) -> Error {
+    if may_have_acted(&error) {
+        Error::OutcomeUnknown {
+            operation: op.name,
+            source: Box::new(error),
+        }
+    } else {
+        error
+    }
+}
+
+/// Sends `body` for `op`: once for an action, up to `1 + retries.max` times for a read. Gives
+/// the return part's text.
 pub(crate) async fn run(
     client: &Client,
     op: &'static OperationInfo,
     body: String,
-) -> Result<Response> {
+) -> Result<String> {
     if !is_read(op.name) {
-        return client.send_once(op, body).await.map_err(|error| {
-            if may_have_acted(&error) {
-                Error::OutcomeUnknown {
-                    operation: op.name,
-                    source: Box::new(error),
-                }
-            } else {
-                error
-            }
-        });
+        return client
+            .send_once(op, body)
+            .await
+            .map_err(|error| outcome_unknown(op, error));
     }
     let retries = client.inner.settings.retries;
     let mut retry = 0;

@@ -9,6 +9,17 @@ const EXCERPT_CHARS: usize = 200;
 /// surrounding spaces trimmed and inner runs of whitespace collapsed (`" Não  atendida"` and
 /// `"NAO ATENDIDA"` both give `"nao atendida"`).
 pub(crate) fn fold(text: &str) -> String {
+    if text.is_ascii() {
+        // Nothing to decompose: only case and spacing (enum values are folded row by row).
+        let mut out = String::with_capacity(text.len());
+        for (i, word) in text.split_whitespace().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+        }
+        return out;
+    }
     use unicode_normalization::UnicodeNormalization;
     use unicode_normalization::char::is_combining_mark;
     let stripped: String = text.nfd().filter(|c| !is_combining_mark(*c)).collect();

@@ -3,16 +3,17 @@
 use crate::error::{Error, Result};
 use crate::meta::{OperationInfo, SoapVersion};
 use crate::response::{self, Parsed};
-use crate::{Client, Response, charset, text};
+use crate::{Client, charset, text};
 use reqwest::header::{CONTENT_TYPE, HeaderValue, LOCATION};
 
 impl Client {
-    /// One attempt: posts the envelope and reads the answer, within the body-size limit.
+    /// One attempt: posts the envelope and reads the answer's return text, within the body-size
+    /// limit.
     pub(crate) async fn send_once(
         &self,
         op: &'static OperationInfo,
         body: String,
-    ) -> Result<Response> {
+    ) -> Result<String> {
         // The answer is logged without the request's secrets (agentLogin's password included);
         // scanning the envelope for them is only worth it when that log line is on.
         let secrets = tracing::enabled!(target: "uscall::wire", tracing::Level::TRACE)
@@ -92,7 +93,8 @@ impl Client {
     }
 }
 
-/// Turns status, headers and body into the answer or the error that describes it.
+/// Turns status, headers and body into the return part's text (the JSON, not parsed yet) or the
+/// error that describes them.
 pub(crate) fn read(
     operation: &'static str,
     token: &str,
@@ -100,7 +102,7 @@ pub(crate) fn read(
     content_type: Option<String>,
     location: Option<String>,
     body: &[u8],
-) -> Result<Response> {
+) -> Result<String> {
     let success = (200..300).contains(&status);
     let http_error = |excerpt: String| Error::Http {
         operation,
@@ -143,7 +145,7 @@ pub(crate) fn read(
                 fault,
             })
         }
-        (Ok(Parsed::Return(raw)), true) => Response::parse(operation, raw, token),
+        (Ok(Parsed::Return(raw)), true) => Ok(raw),
         (Err(e), true) => Err(Error::Malformed {
             operation,
             message: e.message,

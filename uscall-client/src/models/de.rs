@@ -7,29 +7,77 @@
 
 use jiff::civil::DateTime;
 use serde::Deserialize;
-use serde::de::{Deserializer, Error};
+use serde::de::{Deserializer, Error, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
+use std::borrow::Cow;
 use std::time::Duration;
 
 /// A scalar as text: strings as they are, numbers and booleans as JSON writes them. Identifiers
 /// (extensions, agents, DDRs, `bilheteunico`) go through here so that `0119` keeps its zero.
 pub fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    match Value::deserialize(d)? {
-        Value::String(s) => Ok(s),
-        Value::Number(n) => Ok(n.to_string()),
-        Value::Bool(b) => Ok(b.to_string()),
-        Value::Null => Ok(String::new()),
-        other => Err(D::Error::custom(format!(
-            "expected text, found {}",
-            kind(&other)
-        ))),
-    }
+    d.deserialize_any(Text).map(Cow::into_owned)
 }
 
 /// Like [`text`], but an empty string or `null` is `None`.
 pub fn opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    let s = text(d)?;
+    Ok(opt_str(d)?.map(Cow::into_owned))
+}
+
+/// [`opt_text`] borrowed from the input where it can be, for the readers that parse the text.
+fn opt_str<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'de, str>>, D::Error> {
+    let s = d.deserialize_any(Text)?;
     Ok((!s.trim().is_empty()).then_some(s))
+}
+
+/// Reads any scalar as text (`null` as empty text), refusing lists and objects; the visitor
+/// behind [`text`].
+struct Text;
+
+impl<'de> Visitor<'de> for Text {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("text")
+    }
+    fn visit_borrowed_str<E: Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+    fn visit_str<E: Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+    fn visit_string<E: Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v))
+    }
+    fn visit_u64<E: Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_string()))
+    }
+    fn visit_i64<E: Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_string()))
+    }
+    fn visit_f64<E: Error>(self, v: f64) -> Result<Self::Value, E> {
+        // As serde_json writes the number; a non-finite one (only from a `Value`) is null.
+        Ok(Cow::Owned(
+            serde_json::Number::from_f64(v).map_or_else(String::new, |n| n.to_string()),
+        ))
+    }
+    fn visit_bool<E: Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(if v { "true" } else { "false" }))
+    }
+    fn visit_unit<E: Error>(self) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(""))
+    }
+    fn visit_none<E: Error>(self) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(""))
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+        Err(A::Error::custom("expected text, found a list"))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+        Err(A::Error::custom("expected text, found an object"))
+    }
 }
 
 /// A PBX-local date-time, `YYYY-MM-DD HH:MM:SS` (also with `T` or fractional seconds).
@@ -41,7 +89,7 @@ pub fn datetime<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime, D::Error> {
 
 /// Like [`datetime`], but empty, `null` and MySQL's zero date `0000-00-00 00:00:00` are `None`.
 pub fn opt_datetime<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime>, D::Error> {
-    let Some(s) = opt_text(d)? else {
+    let Some(s) = opt_str(d)? else {
         return Ok(None);
     };
     parse_datetime(&s).map_err(D::Error::custom)
@@ -72,7 +120,7 @@ pub fn hms<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
 
 /// Like [`hms`], but empty or `null` is `None`.
 pub fn opt_hms<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
-    let Some(s) = opt_text(d)? else {
+    let Some(s) = opt_str(d)? else {
         return Ok(None);
     };
     parse_hms(&s).map(Some).map_err(D::Error::custom)
@@ -85,22 +133,20 @@ pub fn parse_hms(s: &str) -> Result<Duration, String> {
     if !t.contains(':') {
         return parse_seconds(t).ok_or_else(err);
     }
-    let parts: Vec<&str> = t.split(':').collect();
-    if !(2..=3).contains(&parts.len())
-        || parts
-            .iter()
-            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return Err(err());
+    // Two or three runs of digits; no allocation, as every CDR row has two durations.
+    let mut nums = [0u64; 3];
+    let mut count = 0;
+    for part in t.split(':') {
+        if count == 3 || part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(err());
+        }
+        nums[count] = part.parse().map_err(|_| err())?;
+        count += 1;
     }
-    let nums: Vec<u64> = parts
-        .iter()
-        .map(|p| p.parse().map_err(|_| err()))
-        .collect::<Result<_, _>>()?;
-    let (h, m, sec) = match nums[..] {
-        [m, s] => (0, m, s),
-        [h, m, s] => (h, m, s),
-        _ => unreachable!("two or three parts"),
+    let (h, m, sec) = match (count, nums) {
+        (2, [m, s, _]) => (0, m, s),
+        (3, [h, m, s]) => (h, m, s),
+        _ => return Err(err()),
     };
     if m >= 60 || sec >= 60 {
         return Err(err());
@@ -121,7 +167,7 @@ pub fn secs<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
 
 /// Like [`secs`], but empty or `null` is `None`.
 pub fn opt_secs<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
-    let Some(s) = opt_text(d)? else {
+    let Some(s) = opt_str(d)? else {
         return Ok(None);
     };
     parse_seconds(s.trim())
@@ -136,7 +182,7 @@ pub fn count<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
 
 /// Like [`count`], but empty or `null` is `None`.
 pub fn opt_count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    let Some(s) = opt_text(d)? else {
+    let Some(s) = opt_str(d)? else {
         return Ok(None);
     };
     let t = s.trim();
@@ -153,7 +199,7 @@ pub fn number<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
 
 /// Like [`number`], but empty or `null` is `None`.
 pub fn opt_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-    let Some(s) = opt_text(d)? else {
+    let Some(s) = opt_str(d)? else {
         return Ok(None);
     };
     let v: Option<f64> = s
@@ -222,7 +268,7 @@ pub fn nested<'de, D: Deserializer<'de>, T: serde::de::DeserializeOwned>(
 /// A calendar date `YYYY-MM-DD` (a date-time keeps only its date); empty, `null` and the zero
 /// date are `None`.
 pub fn opt_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<jiff::civil::Date>, D::Error> {
-    let Some(s) = opt_text(d)? else {
+    let Some(s) = opt_str(d)? else {
         return Ok(None);
     };
     let t = s.trim();

@@ -261,6 +261,58 @@ pub fn rows<T: DeserializeOwned>(resp: &Response) -> Result<Rows<T>> {
     Ok(out)
 }
 
+/// A list answer decoded straight from its JSON text into rows of `T`, when `retorno` is a list
+/// and every row decodes: the common case, with no `serde_json::Value` in between. `None`
+/// otherwise; [`rows`] then gives the same rows and says what is wrong with the others.
+pub(crate) fn fast_rows<T: DeserializeOwned>(
+    operation: &'static str,
+    text: &str,
+) -> Option<Rows<T>> {
+    #[derive(serde::Deserialize)]
+    struct List<T> {
+        retorno: Vec<T>,
+    }
+    let list: List<T> = serde_json::from_str(json_text(text)).ok()?;
+    Some(Rows {
+        operation,
+        rows: list.retorno,
+        errors: Vec::new(),
+    })
+}
+
+/// A single-record answer decoded straight from its JSON text, when `retorno` is an object that
+/// decodes into `T`; `None` otherwise ([`one`] then decides).
+pub(crate) fn fast_one<T: DeserializeOwned>(_operation: &'static str, text: &str) -> Option<T> {
+    #[derive(serde::Deserialize)]
+    struct One<T: DeserializeOwned> {
+        #[serde(deserialize_with = "object")]
+        retorno: T,
+    }
+    /// `T` from a JSON object only (a derived struct would also take a list, by position).
+    fn object<'de, D: serde::Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<T, D::Error> {
+        struct Object<T>(std::marker::PhantomData<T>);
+        impl<'de, T: DeserializeOwned> serde::de::Visitor<'de> for Object<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        d.deserialize_map(Object(std::marker::PhantomData))
+    }
+    serde_json::from_str::<One<T>>(json_text(text))
+        .ok()
+        .map(|one| one.retorno)
+}
+
+/// The JSON of a return text, as [`Response`] reads it: without a byte-order mark and the
+/// whitespace around it.
+pub(crate) fn json_text(text: &str) -> &str {
+    text.trim_start_matches('\u{feff}').trim()
+}
+
 /// Decodes a single-record answer (an object under `retorno`).
 pub fn one<T: DeserializeOwned>(resp: &Response) -> Result<T> {
     let operation = resp.operation();
@@ -501,6 +553,78 @@ mod tests {
             ),
             "{err:?}"
         );
+    }
+
+    /// Every key some model reads, and values of every JSON kind and of the PBX's odd spellings.
+    fn any_answer() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let mut keys: Vec<&str> = crate::OPERATIONS
+            .iter()
+            .filter_map(|op| columns(op.name))
+            .flatten()
+            .copied()
+            .collect();
+        keys.extend(["Audio", "DDR", "retorno"]);
+        let value = prop_oneof![
+            Just("\"\"".to_owned()),
+            Just("null".to_owned()),
+            Just("\"00:01:05\"".to_owned()),
+            Just("\"2025-06-02 09:30:15\"".to_owned()),
+            Just("\"0000-00-00 00:00:00\"".to_owned()),
+            Just("\"ANSWERED\"".to_owned()),
+            Just(r#""N\u00c3O ATENDIDA""#.to_owned()),
+            Just("\"UklGRg==\"".to_owned()),
+            Just("[\"1\",2]".to_owned()),
+            Just("{\"a\":1}".to_owned()),
+            (-5i64..100_000).prop_map(|n| n.to_string()),
+            (0.0f64..100.0).prop_map(|n| n.to_string()),
+            "[a-z0-9:,. -]{0,12}".prop_map(|s| format!("{s:?}")),
+        ];
+        let row = proptest::collection::vec((proptest::sample::select(keys), value), 0..8)
+            .prop_map(|fields| {
+                let body: Vec<String> = fields.iter().map(|(k, v)| format!("{k:?}:{v}")).collect();
+                format!("{{{}}}", body.join(","))
+            });
+        proptest::collection::vec(row, 0..4).prop_flat_map(|rows| {
+            let list = format!("[{}]", rows.join(","));
+            let first = rows.first().cloned().unwrap_or_else(|| "{}".to_owned());
+            prop_oneof![
+                Just(format!("{{\"retorno\":{list}}}")),
+                Just(format!("{{\"retorno\":{first}}}")),
+                Just(list.clone()),
+                Just(format!("{{\"retorno\":{list},\"retorno\":[]}}")),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        /// The typed fast path (JSON text straight into the models) gives what the `Value` path
+        /// gives whenever it gives anything; `fuzzing::overlay` asserts it for every model.
+        #[test]
+        fn decoding_from_text_agrees_with_decoding_from_values(text in any_answer()) {
+            crate::fuzzing::overlay(&text);
+        }
+    }
+
+    #[test]
+    fn decoding_from_text_takes_the_usual_answers() {
+        let text = r#"{"retorno":[{"ramal":"0119","tempo":"00:01:00"},{"ramal":2001}]}"#;
+        let fast = fast_rows::<Ext>("getExtens", text).unwrap();
+        assert_eq!(fast, rows(&resp("getExtens", text)).unwrap());
+        assert_eq!(fast[1].ramal, "2001");
+        // A bad row, a keyed object, a message: left to the `Value` path.
+        assert!(
+            fast_rows::<Ext>("getExtens", r#"{"retorno":[{"ramal":"1","tempo":"x"}]}"#).is_none()
+        );
+        assert!(
+            fast_rows::<Ext>("extenStatus", r#"{"retorno":{"0119":{"ramal":"0119"}}}"#).is_none()
+        );
+        assert!(fast_rows::<Ext>("getExtens", r#"{"retorno":"Token inválido"}"#).is_none());
+        assert_eq!(
+            fast_one::<Ext>("audioDownload", r#"{"retorno":{"ramal":"7"}}"#).map(|e| e.ramal),
+            Some("7".to_owned())
+        );
+        assert!(fast_one::<Ext>("audioDownload", r#"{"retorno":["7"]}"#).is_none());
     }
 
     #[test]

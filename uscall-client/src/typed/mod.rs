@@ -46,8 +46,14 @@ impl Call<'_> {
         }
     }
 
-    /// Sends the parts given, each in its WSDL position, through the generated operation.
-    async fn send(self) -> Result<crate::Response> {
+    /// Sends the parts given, each in its WSDL position, through the generated operation, and
+    /// decodes the return text with `decode` (given the operation's wire name and the token,
+    /// for errors).
+    async fn send_with<T>(
+        self,
+        decode: impl FnOnce(&'static str, String, &str) -> Result<T>,
+        ok_outcome: fn(&T) -> &'static str,
+    ) -> Result<T> {
         let op = Client::operation(self.operation).ok_or(crate::Error::NoSuchOperation {
             operation: self.operation,
         })?;
@@ -71,14 +77,19 @@ impl Call<'_> {
                     .map(|(_, v)| v.clone())
             })
             .collect();
-        self.client.call(op, args).await
+        let token = self.client.inner.token.0.as_str();
+        self.client
+            .call_with(op, args, |text| decode(op.name, text, token), ok_outcome)
+            .await
     }
 }
 
 /// Declares a typed request whose answer goes through `$decode`, with `send`, `send_raw` and
-/// `IntoFuture`.
+/// `IntoFuture`. With `fast`, the JSON text is first decoded straight into the model by
+/// `$fast` (no `serde_json::Value` in between); `$decode` runs only when that fails, and says
+/// what is wrong row by row.
 macro_rules! request {
-    ($(#[$doc:meta])* $name:ident -> $out:ty = $decode:expr) => {
+    ($(#[$doc:meta])* $name:ident -> $out:ty = $decode:expr $(, fast $fast:expr)?) => {
         $(#[$doc])*
         #[must_use = "a request does nothing until it is awaited"]
         pub struct $name<'a> {
@@ -98,13 +109,24 @@ macro_rules! request {
 
             /// Sends the request and decodes the answer.
             pub async fn send(self) -> Result<$out> {
-                let response = self.call.send().await?;
-                ($decode)(&response)
+                self.call
+                    .send_with(
+                        |operation, text, token| {
+                            $(if let Some(out) = ($fast)(operation, &text) {
+                                return Ok(out);
+                            })?
+                            ($decode)(&crate::Response::parse(operation, text, token)?)
+                        },
+                        |_| "ok",
+                    )
+                    .await
             }
 
             /// Sends the request and gives the answer as JSON, undecoded.
             pub async fn send_raw(self) -> Result<crate::Response> {
-                self.call.send().await
+                self.call
+                    .send_with(crate::Response::parse, crate::client::response_outcome)
+                    .await
             }
         }
 
@@ -179,7 +201,7 @@ macro_rules! setters {
 
 request!(
     /// A `getAgent` request; see [`Client::get_agent`].
-    GetAgentRequest -> Rows<Agent> = models::rows::<Agent>
+    GetAgentRequest -> Rows<Agent> = models::rows::<Agent>, fast models::fast_rows::<Agent>
 );
 request!(
     /// A `startCall` request; see [`Client::start_call`].
@@ -187,11 +209,11 @@ request!(
 );
 request!(
     /// A `cdrSearch` request; see [`Client::cdr_search`].
-    CdrSearchRequest -> Rows<Cdr> = models::rows::<Cdr>
+    CdrSearchRequest -> Rows<Cdr> = models::rows::<Cdr>, fast models::fast_rows::<Cdr>
 );
 request!(
     /// An `audioDownload` request; see [`Client::audio_download`].
-    AudioDownloadRequest -> Recording = models::one::<Recording>
+    AudioDownloadRequest -> Recording = models::one::<Recording>, fast models::fast_one::<Recording>
 );
 request!(
     /// An `agentLogin` request; see [`Client::agent_login`].
@@ -203,11 +225,11 @@ request!(
 );
 request!(
     /// An `agentStatus` request; see [`Client::agent_status`].
-    AgentStatusRequest -> Rows<AgentState> = models::rows::<AgentState>
+    AgentStatusRequest -> Rows<AgentState> = models::rows::<AgentState>, fast models::fast_rows::<AgentState>
 );
 request!(
     /// A `getPauses` request; see [`Client::get_pauses`].
-    GetPausesRequest -> Rows<Pause> = models::rows::<Pause>
+    GetPausesRequest -> Rows<Pause> = models::rows::<Pause>, fast models::fast_rows::<Pause>
 );
 request!(
     /// A `startPause` request; see [`Client::start_pause`].
@@ -227,31 +249,31 @@ request!(
 );
 request!(
     /// A `getExtens` request; see [`Client::get_extens`].
-    GetExtensRequest -> Rows<Extension> = models::rows::<Extension>
+    GetExtensRequest -> Rows<Extension> = models::rows::<Extension>, fast models::fast_rows::<Extension>
 );
 request!(
     /// An `extenStatus` request; see [`Client::exten_status`].
-    ExtenStatusRequest -> Rows<ExtensionState> = models::rows::<ExtensionState>
+    ExtenStatusRequest -> Rows<ExtensionState> = models::rows::<ExtensionState>, fast models::fast_rows::<ExtensionState>
 );
 request!(
     /// A `getQueue` request; see [`Client::get_queue`].
-    GetQueueRequest -> Rows<Queue> = models::rows::<Queue>
+    GetQueueRequest -> Rows<Queue> = models::rows::<Queue>, fast models::fast_rows::<Queue>
 );
 request!(
     /// A `queueStatus` request; see [`Client::queue_status`].
-    QueueStatusRequest -> Rows<QueueState> = models::rows::<QueueState>
+    QueueStatusRequest -> Rows<QueueState> = models::rows::<QueueState>, fast models::fast_rows::<QueueState>
 );
 request!(
     /// A `cdrTariff` request; see [`Client::cdr_tariff`].
-    CdrTariffRequest -> Rows<TariffCall> = models::rows::<TariffCall>
+    CdrTariffRequest -> Rows<TariffCall> = models::rows::<TariffCall>, fast models::fast_rows::<TariffCall>
 );
 request!(
     /// A `listTrunk` request; see [`Client::list_trunk`].
-    ListTrunkRequest -> Rows<Trunk> = models::rows::<Trunk>
+    ListTrunkRequest -> Rows<Trunk> = models::rows::<Trunk>, fast models::fast_rows::<Trunk>
 );
 request!(
     /// A `listURA` request; see [`Client::list_ura`].
-    ListUraRequest -> Rows<Ura> = models::rows::<Ura>
+    ListUraRequest -> Rows<Ura> = models::rows::<Ura>, fast models::fast_rows::<Ura>
 );
 request!(
     /// A `startCallura` request; see [`Client::start_callura`].
@@ -259,19 +281,19 @@ request!(
 );
 request!(
     /// A `cdrURA` request; see [`Client::cdr_ura`].
-    CdrUraRequest -> Rows<UraCall> = models::rows::<UraCall>
+    CdrUraRequest -> Rows<UraCall> = models::rows::<UraCall>, fast models::fast_rows::<UraCall>
 );
 request!(
     /// A `ccenterAgents` request; see [`Client::ccenter_agents`].
-    CcenterAgentsRequest -> Rows<AgentReport> = models::rows::<AgentReport>
+    CcenterAgentsRequest -> Rows<AgentReport> = models::rows::<AgentReport>, fast models::fast_rows::<AgentReport>
 );
 request!(
     /// A `ccenterAttendForms` request; see [`Client::ccenter_attend_forms`].
-    CcenterAttendFormsRequest -> Rows<AttendForm> = models::rows::<AttendForm>
+    CcenterAttendFormsRequest -> Rows<AttendForm> = models::rows::<AttendForm>, fast models::fast_rows::<AttendForm>
 );
 request!(
     /// A `ccenterCdr` request; see [`Client::ccenter_cdr`].
-    CcenterCdrRequest -> Rows<CenterCall> = models::rows::<CenterCall>
+    CcenterCdrRequest -> Rows<CenterCall> = models::rows::<CenterCall>, fast models::fast_rows::<CenterCall>
 );
 request!(
     /// A `ccenterMetrics` request; see [`Client::ccenter_metrics`].
@@ -283,29 +305,29 @@ request!(
 );
 request!(
     /// A synthetic `ccenterPauses` request (`report_type` 0); see [`Client::ccenter_pauses`].
-    CcenterPausesRequest -> Rows<PauseSummary> = models::rows::<PauseSummary>
+    CcenterPausesRequest -> Rows<PauseSummary> = models::rows::<PauseSummary>, fast models::fast_rows::<PauseSummary>
 );
 request!(
     /// An analytic `ccenterPauses` request (`report_type` 1); see
     /// [`Client::ccenter_pause_events`].
-    CcenterPauseEventsRequest -> Rows<PauseEvent> = models::rows::<PauseEvent>
+    CcenterPauseEventsRequest -> Rows<PauseEvent> = models::rows::<PauseEvent>, fast models::fast_rows::<PauseEvent>
 );
 request!(
     /// A `ccenterSchedules` request; see [`Client::ccenter_schedules`].
-    CcenterSchedulesRequest -> Rows<Schedule> = models::rows::<Schedule>
+    CcenterSchedulesRequest -> Rows<Schedule> = models::rows::<Schedule>, fast models::fast_rows::<Schedule>
 );
 request!(
     /// A synthetic `ccenterSessions` request (`report_type` 0); see [`Client::ccenter_sessions`].
-    CcenterSessionsRequest -> Rows<SessionSummary> = models::rows::<SessionSummary>
+    CcenterSessionsRequest -> Rows<SessionSummary> = models::rows::<SessionSummary>, fast models::fast_rows::<SessionSummary>
 );
 request!(
     /// An analytic `ccenterSessions` request (`report_type` 1); see
     /// [`Client::ccenter_session_events`].
-    CcenterSessionEventsRequest -> Rows<SessionRecord> = models::rows::<SessionRecord>
+    CcenterSessionEventsRequest -> Rows<SessionRecord> = models::rows::<SessionRecord>, fast models::fast_rows::<SessionRecord>
 );
 request!(
     /// A `ccenterSurvey` request; see [`Client::ccenter_survey`].
-    CcenterSurveyRequest -> Rows<SurveyResult> = models::rows::<SurveyResult>
+    CcenterSurveyRequest -> Rows<SurveyResult> = models::rows::<SurveyResult>, fast models::fast_rows::<SurveyResult>
 );
 
 setters!(StartCallRequest, StartCalluraRequest => {
