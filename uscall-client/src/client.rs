@@ -339,8 +339,33 @@ impl Client {
         decode: impl FnOnce(String) -> Result<T>,
         ok_outcome: fn(&T) -> &'static str,
     ) -> Result<T> {
-        // One span per call, attempts included; the transport records the HTTP fields of the
-        // last attempt, and `attempts` is left for the retry loop to record.
+        let token = self.inner.token.0.as_str();
+        let send = move |body| async move {
+            let text = crate::retry::run(self, op, body).await?;
+            // An action whose answer is not JSON may still have been carried out.
+            if !crate::is_read(op.name)
+                && let Err(e) = Response::parse(op.name, text.clone(), token)
+            {
+                return Err(crate::retry::outcome_unknown(op, e));
+            }
+            decode(text)
+        };
+        self.call_sending(op, args, send, ok_outcome).await
+    }
+
+    /// Calls `op`: builds the envelope and hands it to `send`, which posts it and reads the
+    /// answer (the recording download streams it to a file). One span per call, attempts
+    /// included; every error that leaves here has the call's secrets (token, password parts)
+    /// redacted.
+    pub(crate) async fn call_sending<T, S: Future<Output = Result<T>>>(
+        &self,
+        op: &'static OperationInfo,
+        args: Vec<Option<String>>,
+        send: impl FnOnce(String) -> S,
+        ok_outcome: fn(&T) -> &'static str,
+    ) -> Result<T> {
+        // The transport records the HTTP fields of the last attempt, and `attempts` is left for
+        // the retry loop to record.
         let span = tracing::info_span!(
             target: "uscall",
             "uscall.call",
@@ -354,31 +379,29 @@ impl Client {
         );
         let started = Instant::now();
         let result = self
-            .build_and_send(op, args, decode)
+            .build_and_send(op, args, send)
             .instrument(span.clone())
             .await;
         span.record("duration_ms", started.elapsed().as_millis() as u64);
         let outcome = match &result {
-            Ok((value, _)) => ok_outcome(value),
+            Ok(value) => ok_outcome(value),
             Err(error) => error_outcome(error),
         };
         span.record("outcome", tracing::field::display(outcome));
         span.in_scope(|| match &result {
-            Ok((_, bytes)) => tracing::debug!(target: "uscall", bytes, "call ok"),
+            Ok(_) => tracing::debug!(target: "uscall", "call ok"),
             Err(e) => tracing::debug!(target: "uscall", error = %e, "call failed"),
         });
-        result.map(|(value, _)| value)
+        result
     }
 
-    /// Builds the envelope, sends it (with retries for reads) and decodes the return text, also
-    /// giving its length; every error that leaves here has the call's secrets (token, password
-    /// parts) redacted.
-    async fn build_and_send<T>(
+    /// Builds the envelope and sends it with `send`, redacting the call's secrets from errors.
+    async fn build_and_send<T, S: Future<Output = Result<T>>>(
         &self,
         op: &'static OperationInfo,
         args: Vec<Option<String>>,
-        decode: impl FnOnce(String) -> Result<T>,
-    ) -> Result<(T, usize)> {
+        send: impl FnOnce(String) -> S,
+    ) -> Result<T> {
         if args.len() != op.params.len() {
             return Err(Error::Arity {
                 operation: op.name,
@@ -405,18 +428,7 @@ impl Client {
         })?;
         tracing::Span::current().record("request_bytes", body.len());
         tracing::trace!(target: "uscall::wire", operation = op.name, request = %secrets.redact(&body));
-        let decoded = async {
-            let text = crate::retry::run(self, op, body).await?;
-            // An action whose answer is not JSON may still have been carried out.
-            if !crate::is_read(op.name)
-                && let Err(e) = Response::parse(op.name, text.clone(), token)
-            {
-                return Err(crate::retry::outcome_unknown(op, e));
-            }
-            let bytes = text.len();
-            decode(text).map(|value| (value, bytes))
-        };
-        decoded.await.map_err(|e| secrets.error(e))
+        send(body).await.map_err(|e| secrets.error(e))
     }
 }
 

@@ -157,16 +157,26 @@ pub(crate) async fn run(
     op: &'static OperationInfo,
     body: String,
 ) -> Result<String> {
+    run_attempts(client, op, body, |body| client.send_once(op, body)).await
+}
+
+/// Makes `attempt` with `body`: once for an action, up to `1 + retries.max` times for a read
+/// while it fails in a way that may pass.
+pub(crate) async fn run_attempts<T, A: Future<Output = Result<T>>>(
+    client: &Client,
+    op: &'static OperationInfo,
+    body: String,
+    mut attempt: impl FnMut(String) -> A,
+) -> Result<T> {
     if !is_read(op.name) {
-        return client
-            .send_once(op, body)
+        return attempt(body)
             .await
             .map_err(|error| outcome_unknown(op, error));
     }
     let retries = client.inner.settings.retries;
     let mut retry = 0;
     loop {
-        match client.send_once(op, body.clone()).await {
+        match attempt(body.clone()).await {
             Err(error) if retry < retries.max && is_transient(&error) => {
                 retry += 1;
                 let delay = retries.delay(retry);
