@@ -25,12 +25,41 @@ pub(crate) fn decode<'a>(
     body: &'a [u8],
     http_charset: Option<&str>,
 ) -> Result<Cow<'a, str>, DecodeError> {
+    let Choice {
+        encoding,
+        bom_len,
+        source,
+    } = choose(body, http_charset)?;
+    if encoding == WINDOWS_1252 && !body.is_ascii() && std::str::from_utf8(body).is_ok() {
+        return decode_strict(UTF_8, body, "UTF-8 bytes despite an ISO-8859-1 label");
+    }
+    decode_strict(encoding, &body[bom_len..], source)
+}
+
+/// The encoding [`decode`] reads a body in, before its ISO-8859-1-that-is-UTF-8 rule (which
+/// needs the whole body), and the length of the byte-order mark to drop.
+pub(crate) struct Choice {
+    pub encoding: &'static Encoding,
+    pub bom_len: usize,
+    /// What chose it, for messages.
+    pub source: &'static str,
+}
+
+/// Chooses the encoding as [`decode`] does. Only the start of the body counts: a BOM, four
+/// bytes of UTF-16, and an XML declaration within its first few hundred bytes; the streaming
+/// decoder calls this on a prefix that holds at least the first element's start tag.
+pub(crate) fn choose(body: &[u8], http_charset: Option<&str>) -> Result<Choice, DecodeError> {
+    let choice = |encoding, bom_len, source| Choice {
+        encoding,
+        bom_len,
+        source,
+    };
     if let Some((encoding, bom_len)) = Encoding::for_bom(body) {
-        return decode_strict(encoding, &body[bom_len..], "byte-order mark");
+        return Ok(choice(encoding, bom_len, "byte-order mark"));
     }
     match body {
-        [b'<', 0, _, 0, ..] => return decode_strict(UTF_16LE, body, "UTF-16 bytes without a BOM"),
-        [0, b'<', 0, _, ..] => return decode_strict(UTF_16BE, body, "UTF-16 bytes without a BOM"),
+        [b'<', 0, _, 0, ..] => return Ok(choice(UTF_16LE, 0, "UTF-16 bytes without a BOM")),
+        [0, b'<', 0, _, ..] => return Ok(choice(UTF_16BE, 0, "UTF-16 bytes without a BOM")),
         _ => {}
     }
     let eight_bit = matches!(body, [b'<', b, ..] if *b != 0);
@@ -48,10 +77,7 @@ pub(crate) fn decode<'a>(
             None => (UTF_8, "default"),
         },
     };
-    if encoding == WINDOWS_1252 && !body.is_ascii() && std::str::from_utf8(body).is_ok() {
-        return decode_strict(UTF_8, body, "UTF-8 bytes despite an ISO-8859-1 label");
-    }
-    decode_strict(encoding, body, source)
+    Ok(choice(encoding, 0, source))
 }
 
 fn label(name: &str) -> Option<&'static Encoding> {

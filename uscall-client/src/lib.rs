@@ -15,6 +15,7 @@ pub mod meta;
 pub mod models;
 mod response;
 mod retry;
+mod stream;
 mod text;
 mod tls;
 mod transport;

@@ -194,6 +194,23 @@ fn parse_events(xml: &str, cut: bool) -> (Result<Parsed, ParseError>, Option<Cut
     )
 }
 
+/// Where the return part's text begins: the byte offset just past its start tag, when `xml` (a
+/// prefix of a document, possibly) reaches it and it is what [`parse`] would read as text, that
+/// is the first child of a response that is the Body's first child, neither nil nor empty.
+/// `None` otherwise: a Fault, anything [`parse`] refuses before that point, or a prefix that
+/// stops short of it. It walks the document exactly as [`parse`] does, so that `parse` on the
+/// same bytes followed by anything reads this element as the return part.
+pub(crate) fn return_text_start(xml: &str) -> Option<usize> {
+    let mut reader = NsReader::from_str(xml);
+    let mut p = Parser {
+        reader: &mut reader,
+        input: xml,
+        depth: 0,
+        cut: None,
+    };
+    p.return_start().ok().flatten()
+}
+
 struct Parser<'r, 'i> {
     reader: &'r mut NsReader<&'i [u8]>,
     input: &'i str,
@@ -245,6 +262,38 @@ impl<'i> Parser<'_, 'i> {
             return Err("content after the Envelope".into());
         }
         found.ok_or_else(|| "the Envelope has no Body".into())
+    }
+
+    /// [`Self::document`] as far as the start of the return part's text.
+    fn return_start(&mut self) -> Result<Option<usize>, String> {
+        let Some(envelope) = self.next_element()? else {
+            return Ok(None);
+        };
+        if !(envelope.soap && envelope.local == "Envelope") {
+            return Ok(None);
+        }
+        while let Some(child) = self.next_child()? {
+            if !(child.soap && child.local == "Body") {
+                self.skip(&child)?;
+                continue;
+            }
+            if child.empty {
+                return Ok(None);
+            }
+            let Some(wrapper) = self.next_child()? else {
+                return Ok(None);
+            };
+            if (wrapper.soap && wrapper.local == "Fault") || wrapper.empty {
+                return Ok(None);
+            }
+            return Ok(match self.next_child()? {
+                Some(part) if !part.nil && !part.empty => {
+                    usize::try_from(self.reader.buffer_position()).ok()
+                }
+                _ => None,
+            });
+        }
+        Ok(None)
     }
 
     fn body(&mut self) -> Result<Parsed, String> {
