@@ -105,7 +105,9 @@
 // Environment: USCALL_CALL_LOG (append one JSON line per call: server, op, args as bound),
 // USCALL_CHARSET_MODE (escaped: default json_encode flags, ASCII with \u escapes;
 // anything else: JSON_UNESCAPED_UNICODE; "latin1" additionally returns ISO-8859-1
-// bytes, see uscall_json()), USCALL_WSDL_ADD (extra operations, see uscall_extra_ops()).
+// bytes, see uscall_json()), USCALL_WSDL_ADD (extra operations, see uscall_extra_ops()),
+// USCALL_RECORDING_SECONDS (every recording as long as a call of that many seconds, for
+// downloads of realistic size).
 
 /** Which server bound the call: "nusoap" or "native"; set by the router script. */
 $GLOBALS['USCALL_SERVER'] = $GLOBALS['USCALL_SERVER'] ?? 'unknown';
@@ -310,11 +312,12 @@ function uscall_seconds(string $hms): int
 function uscall_wav(int $seconds): string
 {
     $samples = 8 * (100 + $seconds);
-    $pcm = '';
-    for ($n = 0; $n < $samples; $n++) {
-        $k = $n % 20;
-        $pcm .= pack('v', ((($k < 10) ? $k : 20 - $k) * 1000 - 5000) & 0xFFFF);
+    // The wave repeats every 20 samples: one period, repeated (recordings can be long).
+    $period = '';
+    for ($n = 0; $n < 20; $n++) {
+        $period .= pack('v', ((($n < 10) ? $n : 20 - $n) * 1000 - 5000) & 0xFFFF);
     }
+    $pcm = substr(str_repeat($period, intdiv($samples, 20) + 1), 0, 2 * $samples);
     $len = strlen($pcm);
     return 'RIFF' . pack('V', 36 + $len) . 'WAVE'
         . 'fmt ' . pack('VvvVVvv', 16, 1, 1, 8000, 16000, 2, 16)
@@ -380,7 +383,9 @@ function audioDownload($token = null, $idunico = null, $formato = null)
                     'status' => $r['status'],
                     'origem' => $r['origem'],
                     'destino' => $r['destino'],
-                    'arquivo_base_64' => base64_encode(uscall_wav(uscall_seconds($r['duracao']))),
+                    'arquivo_base_64' => base64_encode(uscall_wav(
+                        (int) (getenv('USCALL_RECORDING_SECONDS') ?: uscall_seconds($r['duracao']))
+                    )),
                 ];
             }
         }

@@ -859,3 +859,57 @@ pub fn http_response(status: &str, content_type: &str, body: &[u8]) -> Vec<u8> {
     out.extend_from_slice(body);
     out
 }
+
+/// Reads one HTTP request: head (as text) and body (by `Content-Length`).
+pub async fn read_request(sock: &mut tokio::net::TcpStream) -> Option<(String, Vec<u8>)> {
+    use tokio::io::AsyncReadExt;
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 8192];
+    let head_end = loop {
+        let n = sock.read(&mut chunk).await.ok().filter(|n| *n > 0)?;
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+    let len: usize = header(&head, "content-length").map_or(0, |v| v.parse().unwrap());
+    while buf.len() < head_end + len {
+        let n = sock.read(&mut chunk).await.ok().filter(|n| *n > 0)?;
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    Some((head, buf.split_off(head_end)))
+}
+
+/// The value of header `name` in a request or response head.
+pub fn header<'h>(head: &'h str, name: &str) -> Option<&'h str> {
+    head.lines().find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        k.trim().eq_ignore_ascii_case(name).then(|| v.trim())
+    })
+}
+
+/// A server on a free loopback port that gives every request the same bytes and closes,
+/// counting requests; it stops with the test's runtime. Gives its URL and the count.
+pub async fn canned(reply: Vec<u8>) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::io::AsyncWriteExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let hits = Arc::new(AtomicUsize::new(0));
+    let count = hits.clone();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let (reply, count) = (reply.clone(), count.clone());
+            tokio::spawn(async move {
+                if read_request(&mut sock).await.is_some() {
+                    count.fetch_add(1, Ordering::SeqCst);
+                    let _ = sock.write_all(&reply).await;
+                    let _ = sock.shutdown().await;
+                }
+            });
+        }
+    });
+    (url, hits)
+}

@@ -202,33 +202,6 @@ fn reset(sock: TcpStream) {
     drop(sock);
 }
 
-/// Reads one HTTP request: head (as text) and body (by `Content-Length`).
-async fn read_request(sock: &mut TcpStream) -> Option<(String, Vec<u8>)> {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 8192];
-    let head_end = loop {
-        let n = sock.read(&mut chunk).await.ok().filter(|n| *n > 0)?;
-        buf.extend_from_slice(&chunk[..n]);
-        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i + 4;
-        }
-    };
-    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
-    let len: usize = header(&head, "content-length").map_or(0, |v| v.parse().unwrap());
-    while buf.len() < head_end + len {
-        let n = sock.read(&mut chunk).await.ok().filter(|n| *n > 0)?;
-        buf.extend_from_slice(&chunk[..n]);
-    }
-    Some((head, buf.split_off(head_end)))
-}
-
-fn header<'h>(head: &'h str, name: &str) -> Option<&'h str> {
-    head.lines().find_map(|l| {
-        let (k, v) = l.split_once(':')?;
-        k.trim().eq_ignore_ascii_case(name).then(|| v.trim())
-    })
-}
-
 /// The operation named by `SOAPAction: "urn:wsuscall#startCall"`.
 fn soap_operation(head: &str) -> String {
     let action = header(head, "soapaction")
@@ -238,6 +211,7 @@ fn soap_operation(head: &str) -> String {
 }
 
 use uscall_tests::http_response as http;
+use uscall_tests::{canned, header, read_request};
 
 /// A NuSOAP-style answer: the JSON escaped inside `<return>`, ISO-8859-1.
 fn ok_answer(operation: &str) -> Vec<u8> {
@@ -434,27 +408,6 @@ async fn reads_are_not_retried_on_answers_that_would_come_back_the_same() {
         assert!(format!("{err:?}").starts_with(expected), "{err:?}");
         assert_eq!(hits.load(Ordering::SeqCst), 1, "{err:?}");
     }
-}
-
-/// A server that gives every request the same bytes, counting requests.
-async fn canned(reply: Vec<u8>) -> (String, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/", listener.local_addr().unwrap());
-    let hits = Arc::new(AtomicUsize::new(0));
-    let count = hits.clone();
-    tokio::spawn(async move {
-        while let Ok((mut sock, _)) = listener.accept().await {
-            let (reply, count) = (reply.clone(), count.clone());
-            tokio::spawn(async move {
-                if read_request(&mut sock).await.is_some() {
-                    count.fetch_add(1, Ordering::SeqCst);
-                    let _ = sock.write_all(&reply).await;
-                    let _ = sock.shutdown().await;
-                }
-            });
-        }
-    });
-    (url, hits)
 }
 
 #[tokio::test]

@@ -459,6 +459,7 @@ fn error_outcome(error: &Error) -> &'static str {
         Error::Fault { .. } => "fault",
         Error::TooLarge { .. } => "too_large",
         Error::Malformed { .. } => "malformed",
+        Error::Write { .. } => "write",
         Error::Service { .. } => "service",
         Error::Row(_) => "row",
         Error::OutcomeUnknown { .. } => "outcome_unknown",

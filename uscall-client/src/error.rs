@@ -147,6 +147,18 @@ pub enum Error {
         /// (`None` when the limit was crossed while reading).
         content_length: Option<u64>,
     },
+    /// A recording being saved could not be written (see `AudioDownloadRequest::save`); the
+    /// file system's complaint is the error's source.
+    #[error("{operation}: cannot write the recording to {}", path.display())]
+    Write {
+        /// The operation's wire name.
+        operation: &'static str,
+        /// The file being written (the temporary one beside the destination, or the
+        /// destination when renaming failed).
+        path: std::path::PathBuf,
+        /// What the file system said.
+        source: std::io::Error,
+    },
     /// The answer is not a SOAP response we can read: bad XML, bad charset, missing parts.
     #[error("{operation}: unreadable SOAP response: {message}")]
     Malformed {
@@ -227,6 +239,7 @@ impl Error {
             | Error::Http { operation, .. }
             | Error::Fault { operation, .. }
             | Error::TooLarge { operation, .. }
+            | Error::Write { operation, .. }
             | Error::Malformed { operation, .. }
             | Error::Json { operation, .. }
             | Error::OutcomeUnknown { operation, .. }

@@ -72,6 +72,11 @@ impl<F: Fn(reqwest::Error) -> Error> BodyReader<F> {
         })
     }
 
+    /// How many body bytes have been read.
+    pub(crate) fn bytes_read(&self) -> usize {
+        self.read
+    }
+
     /// The next piece of the body, `None` at its end.
     pub(crate) async fn next(&mut self) -> Result<Option<bytes::Bytes>, Error> {
         match self.response.chunk().await {

@@ -9,9 +9,6 @@
 //! first bytes, every body byte is kept, so that anything unusual, or any error, hands the body
 //! back for the whole-body path to judge.
 
-// The client calls this from its audioDownload path in a later change.
-#![cfg_attr(not(test), allow(dead_code))]
-
 use crate::models::{self, Recording};
 use crate::response::{self, Parsed};
 use crate::{Response, charset};

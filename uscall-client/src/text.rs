@@ -227,6 +227,7 @@ impl Secrets {
             e @ (Error::Arity { .. }
             | Error::InvalidCharacter { .. }
             | Error::TooLarge { .. }
+            | Error::Write { .. }
             | Error::NoSuchOperation { .. }
             | Error::NoSuchPart { .. }) => e,
         }

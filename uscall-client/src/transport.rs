@@ -2,7 +2,8 @@
 
 use crate::error::{Error, Result};
 use crate::meta::{OperationInfo, SoapVersion};
-use crate::response::{self, Parsed};
+use crate::response::{self, BodyReader, Parsed};
+use crate::stream::{Finished, RecordingStream, StreamError};
 use crate::{Client, charset, text};
 use reqwest::header::{CONTENT_TYPE, HeaderValue, LOCATION};
 
@@ -18,6 +19,94 @@ impl Client {
         // scanning the envelope for them is only worth it when that log line is on.
         let secrets = tracing::enabled!(target: "uscall::wire", tracing::Level::TRACE)
             .then(|| text::Secrets::of_request(&body, &self.inner.token.0));
+        let (response, head) = self.post(op, body).await?;
+        let limit = self.inner.settings.max_response_bytes;
+        let bytes = response::body(response, op.name, limit, |e| self.transport(op, e)).await?;
+        tracing::Span::current().record("response_bytes", bytes.len());
+        if let Some(secrets) = &secrets {
+            tracing::trace!(target: "uscall::wire", operation = op.name, status = head.status, response = %secrets.redact(&String::from_utf8_lossy(&bytes)));
+        }
+        head.read(op.name, &self.inner.token.0, &bytes)
+    }
+
+    /// One attempt of audioDownload that streams the recording to `out` as the body arrives
+    /// (unescaping, JSON and base64 in one pass, in constant memory). An answer the stream does
+    /// not take (a refusal, a fault, an odd charset) is read whole, as [`Client::send_once`] does.
+    pub(crate) async fn download_once(
+        &self,
+        op: &'static OperationInfo,
+        body: String,
+        out: &mut tokio::fs::File,
+        path: &std::path::Path,
+    ) -> Result<Download> {
+        use tokio::io::AsyncWriteExt;
+        let (response, head) = self.post(op, body).await?;
+        let limit = self.inner.settings.max_response_bytes;
+        let token = self.inner.token.0.as_str();
+        if !(200..300).contains(&head.status) {
+            let bytes = response::body(response, op.name, limit, |e| self.transport(op, e)).await?;
+            return head.read(op.name, token, &bytes).map(Download::Text);
+        }
+        let charset = head.content_type.as_deref().and_then(text::charset_param);
+        let mut stream = Some(RecordingStream::new(charset));
+        let mut reader = BodyReader::new(response, op.name, limit, |e| self.transport(op, e))?;
+        let mut decoded = Vec::new();
+        let write_err = |source| Error::Write {
+            operation: op.name,
+            path: path.to_owned(),
+            source,
+        };
+        let malformed = |e: StreamError| match e {
+            StreamError::Io(source) => write_err(source),
+            StreamError::Malformed { message } => Error::Malformed {
+                operation: op.name,
+                message: text::redact(&message, token),
+                excerpt: String::new(),
+            },
+        };
+        loop {
+            let chunk = reader.next().await?;
+            let mut sink = |bytes: &[u8]| {
+                decoded.extend_from_slice(bytes);
+                Ok(())
+            };
+            let finished = match (&chunk, &mut stream) {
+                (Some(chunk), Some(stream)) => {
+                    stream.feed(chunk, &mut sink).map_err(malformed)?;
+                    None
+                }
+                (_, stream) => Some(
+                    stream
+                        .take()
+                        .expect("finished once")
+                        .finish(&mut sink)
+                        .map_err(malformed)?,
+                ),
+            };
+            if !decoded.is_empty() {
+                out.write_all(&decoded).await.map_err(write_err)?;
+                decoded.clear();
+            }
+            let Some(finished) = finished else {
+                continue;
+            };
+            tracing::Span::current().record("response_bytes", reader.bytes_read());
+            return match finished {
+                Finished::Streamed { json, audio_bytes } => {
+                    out.flush().await.map_err(write_err)?;
+                    Ok(Download::Streamed { json, audio_bytes })
+                }
+                Finished::Whole(bytes) => head.read(op.name, token, &bytes).map(Download::Text),
+            };
+        }
+    }
+
+    /// Posts the envelope; gives the response, its body unread, and what its head says.
+    async fn post(
+        &self,
+        op: &'static OperationInfo,
+        body: String,
+    ) -> Result<(reqwest::Response, Head)> {
         let endpoint = self.inner.endpoint.clone();
         let request = match op.soap_version {
             SoapVersion::Soap11 => self
@@ -40,34 +129,22 @@ impl Client {
             .send()
             .await
             .map_err(|e| self.transport(op, e))?;
-        let status = response.status();
-        let content_type = response
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let location = response
-            .headers()
-            .get(LOCATION)
-            .map(HeaderValue::as_bytes)
-            .map(String::from_utf8_lossy)
-            .map(|l| l.into_owned());
-        let limit = self.inner.settings.max_response_bytes;
-        let bytes = response::body(response, op.name, limit, |e| self.transport(op, e)).await?;
-        let span = tracing::Span::current();
-        span.record("http_status", status.as_u16());
-        span.record("response_bytes", bytes.len());
-        if let Some(secrets) = &secrets {
-            tracing::trace!(target: "uscall::wire", operation = op.name, status = status.as_u16(), response = %secrets.redact(&String::from_utf8_lossy(&bytes)));
-        }
-        read(
-            op.name,
-            &self.inner.token.0,
-            status.as_u16(),
-            content_type,
-            location,
-            &bytes,
-        )
+        let head = Head {
+            status: response.status().as_u16(),
+            content_type: response
+                .headers()
+                .get(CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            location: response
+                .headers()
+                .get(LOCATION)
+                .map(HeaderValue::as_bytes)
+                .map(String::from_utf8_lossy)
+                .map(|l| l.into_owned()),
+        };
+        tracing::Span::current().record("http_status", head.status);
+        Ok((response, head))
     }
 
     fn transport(&self, op: &'static OperationInfo, source: reqwest::Error) -> Error {
@@ -90,6 +167,35 @@ impl Client {
                 source,
             }
         }
+    }
+}
+
+/// What a streamed audioDownload attempt gave.
+pub(crate) enum Download {
+    /// The recording went to the writer; the answer's JSON, its recording string emptied.
+    Streamed { json: String, audio_bytes: u64 },
+    /// The answer read whole (the recording, if any, is inside).
+    Text(String),
+}
+
+/// What the head of an answer says that reading it needs.
+struct Head {
+    status: u16,
+    content_type: Option<String>,
+    location: Option<String>,
+}
+
+impl Head {
+    /// The return text of `body` under this head (see [`read`]).
+    fn read(self, operation: &'static str, token: &str, body: &[u8]) -> Result<String> {
+        read(
+            operation,
+            token,
+            self.status,
+            self.content_type,
+            self.location,
+            body,
+        )
     }
 }
 

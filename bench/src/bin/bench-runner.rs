@@ -96,16 +96,15 @@ async fn uscall_p2(url: &str, token: &str) -> Result<Report> {
     })
 }
 
-/// P3: one audioDownload, the recording written to `out`.
+/// P3: one audioDownload, the recording streamed to the file `out`.
 async fn uscall_p3(url: &str, token: &str, id: &str, out: &str) -> Result<Report> {
     let client = client(url, token)?;
     let started = Instant::now();
-    let recording = client.audio_download(id).await?;
-    std::fs::write(out, &recording.audio).with_context(|| format!("writing {out}"))?;
+    let saved = client.audio_download(id).save(out).await?;
     Ok(Report {
         seconds: started.elapsed().as_secs_f64(),
         items: 1,
-        bytes: recording.audio.len() as u64,
+        bytes: saved.bytes,
         errors: 0,
     })
 }

@@ -12,11 +12,14 @@
 //! today 23:59:59 for `datafin`.
 
 mod methods;
+mod recording;
 mod windows;
 
+pub use recording::SavedRecording;
 pub use windows::CdrWindows;
 
 use crate::enums::{AudioFormat, ExtenStatusFilter, MonitorTipo};
+use crate::meta::OperationInfo;
 use crate::models::{
     self, Agent, AgentReport, AgentState, AttendForm, Cdr, CenterCall, Extension, ExtensionState,
     MetricsReport, Pause, PauseEvent, PauseSummary, Queue, QueueState, Recording, Rows, Schedule,
@@ -54,6 +57,15 @@ impl Call<'_> {
         decode: impl FnOnce(&'static str, String, &str) -> Result<T>,
         ok_outcome: fn(&T) -> &'static str,
     ) -> Result<T> {
+        let (op, args) = self.resolve()?;
+        let token = self.client.inner.token.0.as_str();
+        self.client
+            .call_with(op, args, |text| decode(op.name, text, token), ok_outcome)
+            .await
+    }
+
+    /// The operation in this PBX's WSDL, and the parts given, each in its WSDL position.
+    fn resolve(&self) -> Result<(&'static OperationInfo, Vec<Option<String>>)> {
         let op = Client::operation(self.operation).ok_or(crate::Error::NoSuchOperation {
             operation: self.operation,
         })?;
@@ -77,10 +89,7 @@ impl Call<'_> {
                     .map(|(_, v)| v.clone())
             })
             .collect();
-        let token = self.client.inner.token.0.as_str();
-        self.client
-            .call_with(op, args, |text| decode(op.name, text, token), ok_outcome)
-            .await
+        Ok((op, args))
     }
 }
 
@@ -464,5 +473,7 @@ mod tests {
                 .formato(AudioFormat::Mp3)
                 .into_future(),
         );
+        assert_send(&client.audio_download("1").save("x.wav"));
+        assert_send(&client.audio_download("1").send_raw());
     }
 }

@@ -190,37 +190,23 @@ pub async fn save_recording(
         Some(f) => AudioFormat::from(f.as_str()),
         None => AudioFormat::from_path(path).unwrap_or(AudioFormat::Wav),
     };
-    let recording = client.audio_download(id.as_str()).formato(format).await?;
-    write_atomically(path, &recording.audio)
-        .map_err(|e| Failure::io(&format!("writing {}", path.display()), e))?;
-    let mut meta = serde_json::to_value(&recording).unwrap_or_default();
+    let saved = client
+        .audio_download(id.as_str())
+        .formato(format)
+        .save(path)
+        .await?;
+    let mut meta = serde_json::to_value(&saved.recording).unwrap_or_default();
     if let Some(m) = meta.as_object_mut() {
         m.remove("arquivo_base_64");
         m.remove("audio");
         m.insert("arquivo".into(), Value::String(path.display().to_string()));
-        m.insert("bytes".into(), Value::from(recording.audio.len()));
+        m.insert("bytes".into(), Value::from(saved.bytes));
     }
     println!(
         "{}",
         serde_json::to_string_pretty(&meta).expect("JSON serialises")
     );
     Ok(())
-}
-
-/// Writes through a temporary file in the same folder, so no half-written file is ever left.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(
-        ".{}.part",
-        path.file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("uscall")
-    ));
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
 }
 
 /// A file name from a call id: only characters that are safe everywhere.
@@ -304,11 +290,13 @@ pub async fn recordings(global: &ArgMatches, sub: &ArgMatches) -> Result<(), Fai
             (client.clone(), limit.clone(), bar.clone(), format.clone());
         tasks.spawn(async move {
             let _permit = limit.acquire_owned().await.expect("never closed");
-            let result = match client.audio_download(id.as_str()).formato(format).await {
-                Ok(rec) => write_atomically(&path, &rec.audio)
-                    .map_err(|e| format!("writing {}: {e}", path.display())),
-                Err(e) => Err(Failure::from(e).message),
-            };
+            let result = client
+                .audio_download(id.as_str())
+                .formato(format)
+                .save(&path)
+                .await
+                .map(drop)
+                .map_err(|e| Failure::from(e).message);
             bar.inc(1);
             (id, result)
         });
