@@ -158,9 +158,19 @@ pub(crate) struct ParseError {
 /// events, which cost far more than a second parse of the bare envelope.
 pub(crate) fn parse(xml: &str) -> Result<Parsed, ParseError> {
     let (result, cut) = parse_events(xml, true);
-    let Some(Cut { start, end, text }) = cut else {
+    let Some(Cut {
+        start,
+        end,
+        text,
+        open,
+    }) = cut
+    else {
         return result;
     };
+    // The usual ending: the open elements' end tags and nothing else (whitespace aside).
+    if closes(&xml[end..], &open) {
+        return Ok(Parsed::Return(text));
+    }
     let rest = [&xml[..start], &xml[end..]].concat();
     match parse_events(&rest, false).0 {
         Ok(Parsed::Return(empty)) if empty.is_empty() => Ok(Parsed::Return(text)),
@@ -175,6 +185,28 @@ struct Cut {
     start: usize,
     end: usize,
     text: String,
+    /// The qualified names of the elements open around the text, outermost first.
+    open: Vec<String>,
+}
+
+/// Whether `suffix` is exactly the end tags of `open` (innermost first), with XML whitespace
+/// between and after them: then the document around a cut text is well formed without parsing
+/// it again. Anything else (a comment, another element, an odd space) is left to the parser.
+fn closes(suffix: &str, open: &[String]) -> bool {
+    const WS: &[char] = &[' ', '\t', '\r', '\n'];
+    let mut rest = suffix;
+    for name in open.iter().rev() {
+        let Some(after) = rest
+            .trim_start_matches(WS)
+            .strip_prefix("</")
+            .and_then(|r| r.strip_prefix(name.as_str()))
+            .and_then(|r| r.trim_start_matches(WS).strip_prefix('>'))
+        else {
+            return false;
+        };
+        rest = after;
+    }
+    rest.trim_matches(WS).is_empty()
 }
 
 /// [`parse`] event by event only, for tests and fuzzing to check that both ways agree.
@@ -189,6 +221,7 @@ fn parse_events(xml: &str, cut: bool) -> (Result<Parsed, ParseError>, Option<Cut
         input: xml,
         depth: 0,
         cut: cut.then_some(None),
+        open: Vec::new(),
     };
     let result = p.document();
     let cut = p.cut.flatten();
@@ -212,6 +245,7 @@ pub(crate) fn return_text_start(xml: &str) -> Option<usize> {
         input: xml,
         depth: 0,
         cut: None,
+        open: Vec::new(),
     };
     p.return_start().ok().flatten()
 }
@@ -223,6 +257,8 @@ struct Parser<'r, 'i> {
     depth: usize,
     /// `Some` when the return text may be cut out: then `Some(Some(_))` once it has been.
     cut: Option<Option<Cut>>,
+    /// The qualified names of the open elements, kept when cutting.
+    open: Vec<String>,
 }
 
 /// One element start: whether it is in a SOAP envelope namespace, and its local name.
@@ -389,6 +425,7 @@ impl<'i> Parser<'_, 'i> {
             start,
             end: start + len,
             text,
+            open: self.open.clone(),
         })
     }
 
@@ -524,8 +561,17 @@ impl<'i> Parser<'_, 'i> {
             Event::Start(_) | Event::Empty(_) if self.depth >= MAX_DEPTH => {
                 return Err(format!("the XML nests elements more than {MAX_DEPTH} deep"));
             }
-            Event::Start(_) => self.depth += 1,
-            Event::End(_) => self.depth = self.depth.saturating_sub(1),
+            Event::Start(start) => {
+                self.depth += 1;
+                if self.cut.is_some() {
+                    let name = start.name().as_ref().to_owned();
+                    self.open.push(name);
+                }
+            }
+            Event::End(_) => {
+                self.depth = self.depth.saturating_sub(1);
+                self.open.pop();
+            }
             _ => {}
         }
         Ok(event)
@@ -668,6 +714,25 @@ mod tests {
             nusoap("x").replace("</return>", "</retorno>"),
         ] {
             assert!(parse(&xml).is_err() || xml.contains("<return>y"), "{xml}");
+            assert_eq!(parse(&xml), parse_by_events(&xml), "{xml}");
+        }
+    }
+
+    #[test]
+    fn endings_the_quick_check_takes_or_leaves_to_the_parser() {
+        for (from, to) in [
+            ("</return>", "</return >\n "),
+            ("</SOAP-ENV:Body>", "</SOAP-ENV:Body\t>"),
+            ("</SOAP-ENV:Envelope>", "</SOAP-ENV:Envelope>\r\n"),
+            ("</SOAP-ENV:Envelope>", "</SOAP-ENV:Envelope><!-- fim -->"),
+            ("</ns1:r>", "</ns1:r>\u{a0}"),
+            ("</ns1:r>", "</ns1:r><extra/>"),
+            ("</return>", "</return><!-- c -->"),
+            ("</SOAP-ENV:Envelope>", "</SOAP-ENV:Envelope>x"),
+            ("</SOAP-ENV:Body>", "</SOAP-ENV:Bodyx>"),
+            ("</SOAP-ENV:Envelope>", ""),
+        ] {
+            let xml = nusoap("{&quot;a&quot;:1}").replacen(from, to, 1);
             assert_eq!(parse(&xml), parse_by_events(&xml), "{xml}");
         }
     }
