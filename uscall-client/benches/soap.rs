@@ -1,19 +1,38 @@
-//! Criterion micro-benchmarks of the SOAP path (`cargo bench -p uscall-client`): envelopes, small and large answers, typed rows, one whole call over loopback.
+//! Criterion micro-benchmarks of the SOAP path (`cargo bench -p uscall-client`): request
+//! envelopes, small and large answers, typed rows (straight from the text and by the `Value`
+//! path), a streamed recording, one whole call over loopback.
 //!
 //! The answers are NuSOAP's own bytes (`benches/data/nusoap-*.xml`, captured from
 //! tests/php/nusoap_server.php); the 10k-row answer repeats the captured cdrSearch rows.
 //! The end-to-end comparison with the floors and the peers is `scripts/bench.sh`.
 
+use base64::Engine;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use uscall_client::fuzzing::{parse_response, return_round_trip};
+use uscall_client::fuzzing::{
+    build_envelope, parse_response, parse_rows, return_round_trip, stream_recording,
+};
 use uscall_client::models::{self, Cdr, Extension};
 
 const CONTENT_TYPE: Option<&str> = Some("text/xml; charset=ISO-8859-1");
 const SMALL: &[u8] = include_bytes!("data/nusoap-getExtens.xml");
 const CDR_12: &str = include_str!("data/nusoap-cdrSearch.xml");
+const RECORDING: &str = include_str!("data/nusoap-audioDownload.xml");
+
+/// The captured audioDownload answer with a recording of `bytes` bytes instead, written as
+/// PHP's json_encode does (every `/` as `\/`).
+fn recording_answer(bytes: usize) -> Vec<u8> {
+    let audio: Vec<u8> = (0..bytes).map(|i| (i * 7 % 251) as u8).collect();
+    let b64 = base64::engine::general_purpose::STANDARD
+        .encode(&audio)
+        .replace('/', "\\/");
+    let key = "arquivo_base_64&quot;:&quot;";
+    let start = RECORDING.find(key).expect("the recording's key") + key.len();
+    let end = start + RECORDING[start..].find("&quot;").expect("the string's end");
+    format!("{}{b64}{}", &RECORDING[..start], &RECORDING[end..]).into_bytes()
+}
 
 /// The captured cdrSearch answer with its rows repeated to `rows` rows.
 fn cdr_answer(rows: usize) -> Vec<u8> {
@@ -56,9 +75,14 @@ fn parsing(c: &mut Criterion) {
     }
     group.finish();
 
+    // What a typed call does (the JSON text straight into the models), and the `Value` path it
+    // falls back to for rows that do not decode.
     let mut group = c.benchmark_group("typed_rows");
     group.throughput(Throughput::Bytes(SMALL.len() as u64));
     group.bench_function("getExtens_8_rows", |b| {
+        b.iter(|| parse_rows::<Extension>(black_box(SMALL), CONTENT_TYPE, 200).expect("rows"));
+    });
+    group.bench_function("getExtens_8_rows_value_path", |b| {
         b.iter(|| {
             let response = parse_response(black_box(SMALL), CONTENT_TYPE, 200).expect("parses");
             models::rows::<Extension>(&response).expect("rows")
@@ -67,12 +91,54 @@ fn parsing(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(large.len() as u64));
     group.bench_function("cdrSearch_10k_rows", |b| {
         b.iter(|| {
+            let rows = parse_rows::<Cdr>(black_box(&large), CONTENT_TYPE, 200).expect("rows");
+            assert_eq!(rows.len(), 10_000);
+            rows
+        });
+    });
+    group.bench_function("cdrSearch_10k_rows_value_path", |b| {
+        b.iter(|| {
             let response = parse_response(black_box(&large), CONTENT_TYPE, 200).expect("parses");
             let rows = models::rows::<Cdr>(&response).expect("rows");
             assert_eq!(rows.len(), 10_000);
             rows
         });
     });
+    group.finish();
+
+    // A 4 MB recording streamed in 16 KiB pieces, as a download reads it.
+    let recording = recording_answer(4 << 20);
+    let mut group = c.benchmark_group("recording_stream");
+    group.throughput(Throughput::Bytes(recording.len() as u64));
+    group.bench_function("audioDownload_4MB", |b| {
+        b.iter(|| {
+            let audio = stream_recording(black_box(&recording), CONTENT_TYPE, 16 << 10);
+            assert_eq!(audio, Ok(Some(4 << 20)));
+        });
+    });
+    group.finish();
+}
+
+/// Request envelopes as calls build them: getExtens (token only given) and cdrSearch with
+/// every part given, accents and XML specials included.
+fn building(c: &mut Criterion) {
+    let mut group = c.benchmark_group("envelope_build");
+    for (name, all) in [("getExtens", false), ("cdrSearch", true)] {
+        let op = uscall_client::Client::operation(name).expect("in the WSDL");
+        let args: Vec<Option<&str>> = op
+            .params
+            .iter()
+            .map(|p| match p.name {
+                "token" => Some("bench-token"),
+                n if n.starts_with("data") && all => Some("2025-06-02 00:00:00"),
+                _ if all => Some("Recepção & <Financeiro>"),
+                _ => None,
+            })
+            .collect();
+        group.bench_function(name, |b| {
+            b.iter(|| build_envelope(black_box(name), &args).expect("builds"));
+        });
+    }
     group.finish();
 }
 
@@ -159,5 +225,5 @@ fn serve(mut stream: TcpStream) {
     }
 }
 
-criterion_group!(benches, parsing, envelope, call);
+criterion_group!(benches, parsing, building, envelope, call);
 criterion_main!(benches);

@@ -45,6 +45,36 @@ pub fn parse_rows<T: DeserializeOwned>(
     }
 }
 
+/// Builds the request envelope a call of `operation` (wire, Rust or command-line name) sends,
+/// with one argument per part in WSDL order. `None` for an unknown operation, the wrong number
+/// of arguments, or a character XML 1.0 cannot carry.
+pub fn build_envelope(operation: &str, args: &[Option<&str>]) -> Option<String> {
+    let op = crate::Client::operation(operation)?;
+    (op.params.len() == args.len())
+        .then(|| envelope::build(op, args).ok())
+        .flatten()
+}
+
+/// Feeds a 2xx audioDownload body to the streaming recording decoder in pieces of `piece`
+/// bytes, as a download does, dropping the audio. Gives the audio's size when the body was
+/// streamed, `Ok(None)` when the decoder hands it back for the whole-body path.
+pub fn stream_recording(
+    body: &[u8],
+    content_type: Option<&str>,
+    piece: usize,
+) -> std::result::Result<Option<u64>, String> {
+    let charset = content_type.and_then(crate::text::charset_param);
+    let mut stream = crate::stream::RecordingStream::new(charset);
+    let mut sink = |_: &[u8]| Ok(());
+    for chunk in body.chunks(piece.max(1)) {
+        stream.feed(chunk, &mut sink).map_err(|e| e.to_string())?;
+    }
+    match stream.finish(&mut sink).map_err(|e| e.to_string())? {
+        crate::stream::Finished::Streamed { audio_bytes, .. } => Ok(Some(audio_bytes)),
+        crate::stream::Finished::Whole(_) => Ok(None),
+    }
+}
+
 /// Splits a raw HTTP/1.1 response (status line, headers, blank line, body) and reads it with
 /// [`parse_response`]. Input without a head is a body with status 200 and no `Content-Type`.
 /// The body is taken as is: no chunked transfer coding, no decompression.
