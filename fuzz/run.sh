@@ -15,15 +15,17 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
 fi
 export RUSTC_BOOTSTRAP=1
 
-# Seeds, committed: the response corpus, the fixture answers' JSON, the WSDLs of the codegen tests.
+# Seeds, committed: the response corpus, the fixture answers' JSON, NuSOAP's audioDownload
+# answer (after a first byte giving the piece size), the WSDLs of the codegen tests.
 declare -A seeds=(
     [response]="tests/corpus"
     [overlay]="fuzz/seeds/overlay"
+    [recording]="fuzz/seeds/recording"
     [wsdl]="uscall-codegen/tests/fixtures wsdl"
 )
-declare -A dicts=([response]=xml [overlay]=json [wsdl]=xml)
+declare -A dicts=([response]=xml [overlay]=json [recording]=xml [wsdl]=xml)
 
-for target in response overlay wsdl; do
+for target in response overlay recording wsdl; do
     echo "== cargo fuzz run $target for ${seconds}s"
     mkdir -p "fuzz/corpus/$target"
     # shellcheck disable=SC2086 # the seed list is split on purpose

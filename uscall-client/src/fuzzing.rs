@@ -75,6 +75,21 @@ pub fn stream_recording(
     }
 }
 
+/// Reads an audioDownload body both ways: streamed in pieces of `piece` bytes, and whole
+/// (as [`parse_response`], then the recording model). Panics if the stream gives a recording
+/// the whole path does not, or one of another size.
+pub fn recording_paths_agree(body: &[u8], content_type: Option<&str>, piece: usize) {
+    let streamed = stream_recording(body, content_type, piece);
+    let whole =
+        parse_response(body, content_type, 200).and_then(|resp| models::one::<Recording>(&resp));
+    if let Ok(Some(bytes)) = streamed {
+        match whole {
+            Ok(recording) => assert_eq!(recording.audio.len() as u64, bytes, "streamed size"),
+            Err(e) => panic!("streamed a recording the whole path refuses: {e}"),
+        }
+    }
+}
+
 /// Splits a raw HTTP/1.1 response (status line, headers, blank line, body) and reads it with
 /// [`parse_response`]. Input without a head is a body with status 200 and no `Content-Type`.
 /// The body is taken as is: no chunked transfer coding, no decompression.
