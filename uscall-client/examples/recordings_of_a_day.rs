@@ -34,13 +34,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let (client, limit, dir) = (client.clone(), limit.clone(), dir.clone());
         tasks.spawn(async move {
             let _permit = limit.acquire_owned().await?;
-            let recording = client
+            // Streamed to disk as it arrives: memory stays flat however long the call was.
+            let path = dir.join(format!("{}.mp3", cdr.bilheteunico));
+            let saved = client
                 .audio_download(cdr.bilheteunico.as_str())
                 .formato(AudioFormat::Mp3)
+                .save(&path)
                 .await?;
-            let path = dir.join(format!("{}.mp3", cdr.bilheteunico));
-            std::fs::write(&path, &recording.audio)?;
-            Ok::<_, Box<dyn std::error::Error + Send + Sync>>(path)
+            Ok::<_, Box<dyn std::error::Error + Send + Sync>>(saved.path)
         });
     }
     while let Some(done) = tasks.join_next().await {
