@@ -241,8 +241,16 @@ pub fn text_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Erro
 }
 
 /// An enum field where an empty string or `null` is `None` (unknown values are kept by the enum).
-pub fn opt_enum<'de, D: Deserializer<'de>, T: From<String>>(d: D) -> Result<Option<T>, D::Error> {
-    Ok(opt_text(d)?.map(T::from))
+/// The text is only copied for a value no variant knows (the usual value is read in place).
+pub fn opt_enum<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: From<String> + for<'a> From<&'a str>,
+{
+    Ok(opt_str(d)?.map(|s| match s {
+        Cow::Borrowed(s) => T::from(s),
+        Cow::Owned(s) => T::from(s),
+    }))
 }
 
 /// An enum field that is always present.
