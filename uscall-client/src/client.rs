@@ -33,6 +33,8 @@ pub(crate) struct Inner {
     pub(crate) endpoint: Url,
     pub(crate) token: Secret,
     pub(crate) settings: Settings,
+    /// The envelope starts already read, shared by the clones and `with_*` variants.
+    pub(crate) prefixes: Arc<crate::response::Prefixes>,
 }
 
 /// Limits and policies that can differ from call to call (see [`Client::with_timeout`]).
@@ -205,6 +207,7 @@ impl ClientBuilder {
                 endpoint,
                 token,
                 settings: self.settings,
+                prefixes: Arc::default(),
             }),
         })
     }
@@ -282,6 +285,7 @@ impl Client {
                 endpoint: self.inner.endpoint.clone(),
                 token: self.inner.token.clone(),
                 settings,
+                prefixes: self.inner.prefixes.clone(),
             }),
         }
     }

@@ -28,7 +28,7 @@ pub fn parse_response(body: &[u8], content_type: Option<&str>, status: u16) -> R
 /// The return part's text, as the transport reads it from an HTTP answer.
 fn return_text(body: &[u8], content_type: Option<&str>, status: u16) -> Result<String> {
     let content_type = content_type.map(str::to_owned);
-    crate::transport::read("fuzz", TOKEN, status, content_type, None, body)
+    crate::transport::read("fuzz", TOKEN, status, content_type, None, body, None)
 }
 
 /// Reads an HTTP body into typed rows of `T` the way a typed call does: [`parse_response`]'s
@@ -139,12 +139,29 @@ pub fn return_round_trip(text: &str) -> Option<std::result::Result<String, Strin
 /// Reads `xml` as a SOAP envelope both ways the client can: the one-pass return text and the
 /// event parser. Panics if they disagree.
 pub fn envelope_paths_agree(xml: &str) {
+    let by_events = response::parse_by_events(xml);
     assert_eq!(
         response::parse(xml),
-        response::parse_by_events(xml),
+        by_events,
         "the one-pass return text and the event parser disagree"
     );
+    // Read again with its envelope start known (from itself, and from NuSOAP's answer).
+    for first in [xml, NUSOAP_GET_EXTENS] {
+        let known = response::Prefixes::default();
+        let _ = response::parse_known(first, "fuzz", &known);
+        assert_eq!(
+            response::parse_known(xml, "fuzz", &known),
+            by_events,
+            "a known envelope start changes the answer"
+        );
+    }
 }
+
+/// A getExtens answer as NuSOAP writes it (the start of many real answers).
+const NUSOAP_GET_EXTENS: &str = concat!(
+    r#"<?xml version="1.0" encoding="ISO-8859-1"?><SOAP-ENV:Envelope SOAP-ENV:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/" xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:SOAP-ENC="http://schemas.xmlsoap.org/soap/encoding/">"#,
+    r#"<SOAP-ENV:Body><ns1:getExtensResponse xmlns:ns1="urn:wsuscall"><return xsi:type="xsd:string">{&quot;retorno&quot;:[]}</return></ns1:getExtensResponse></SOAP-ENV:Body></SOAP-ENV:Envelope>"#
+);
 
 /// Decodes the JSON `text` (a `return` part) with every decoder of the typed overlay: the row
 /// models, single records, action messages and the metrics report list. Each decoded value is

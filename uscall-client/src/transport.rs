@@ -26,7 +26,7 @@ impl Client {
         if let Some(secrets) = &secrets {
             tracing::trace!(target: "uscall::wire", operation = op.name, status = head.status, response = %secrets.redact(&String::from_utf8_lossy(&bytes)));
         }
-        head.read(op.name, &self.inner.token.0, &bytes)
+        head.read(self, op.name, &bytes)
     }
 
     /// One attempt of audioDownload that streams the recording to `out` as the body arrives
@@ -45,7 +45,7 @@ impl Client {
         let token = self.inner.token.0.as_str();
         if !(200..300).contains(&head.status) {
             let bytes = response::body(response, op.name, limit, |e| self.transport(op, e)).await?;
-            return head.read(op.name, token, &bytes).map(Download::Text);
+            return head.read(self, op.name, &bytes).map(Download::Text);
         }
         let charset = head.content_type.as_deref().and_then(text::charset_param);
         let mut stream = Some(RecordingStream::new(charset));
@@ -96,7 +96,7 @@ impl Client {
                     out.flush().await.map_err(write_err)?;
                     Ok(Download::Streamed { json, audio_bytes })
                 }
-                Finished::Whole(bytes) => head.read(op.name, token, &bytes).map(Download::Text),
+                Finished::Whole(bytes) => head.read(self, op.name, &bytes).map(Download::Text),
             };
         }
     }
@@ -187,20 +187,23 @@ struct Head {
 
 impl Head {
     /// The return text of `body` under this head (see [`read`]).
-    fn read(self, operation: &'static str, token: &str, body: &[u8]) -> Result<String> {
+    fn read(self, client: &Client, operation: &'static str, body: &[u8]) -> Result<String> {
         read(
             operation,
-            token,
+            &client.inner.token.0,
             self.status,
             self.content_type,
             self.location,
             body,
+            Some(&client.inner.prefixes),
         )
     }
 }
 
 /// Turns status, headers and body into the return part's text (the JSON, not parsed yet) or the
 /// error that describes them.
+///
+/// `known`: the client's envelope starts already read (see `response::parse_known`).
 pub(crate) fn read(
     operation: &'static str,
     token: &str,
@@ -208,6 +211,7 @@ pub(crate) fn read(
     content_type: Option<String>,
     location: Option<String>,
     body: &[u8],
+    known: Option<&response::Prefixes>,
 ) -> Result<String> {
     let success = (200..300).contains(&status);
     let http_error = |excerpt: String| Error::Http {
@@ -241,7 +245,11 @@ pub(crate) fn read(
             excerpt: String::new(),
         });
     }
-    match (response::parse(&decoded), success) {
+    let parsed = match known {
+        Some(known) if success => response::parse_known(&decoded, operation, known),
+        _ => response::parse(&decoded),
+    };
+    match (parsed, success) {
         (Ok(Parsed::Fault(mut fault)), _) => {
             fault.string = text::redact(&fault.string, token);
             fault.detail = fault.detail.map(|d| text::redact(&d, token));
