@@ -20,28 +20,9 @@ pub fn response_head(len: usize) -> Vec<u8> {
 
 /// A whole NuSOAP answer of `op` whose `return` part is `json`.
 pub fn envelope(op: &str, json: &str) -> Vec<u8> {
-    let mut out = String::with_capacity(json.len() + json.len() / 4 + 600);
-    out.push_str(concat!(
-        "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>",
-        "<SOAP-ENV:Envelope SOAP-ENV:encodingStyle=\"http://schemas.xmlsoap.org/soap/encoding/\"",
-        " xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\"",
-        " xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\"",
-        " xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"",
-        " xmlns:SOAP-ENC=\"http://schemas.xmlsoap.org/soap/encoding/\">",
-        "<SOAP-ENV:Body>"
-    ));
-    write!(
-        out,
-        "<ns1:{op}Response xmlns:ns1=\"urn:wsuscall\"><return xsi:type=\"xsd:string\">"
-    )
-    .expect("writing to a String");
-    nusoap_escape_into(&mut out, json);
-    write!(
-        out,
-        "</return></ns1:{op}Response></SOAP-ENV:Body></SOAP-ENV:Envelope>"
-    )
-    .expect("writing to a String");
-    out.into_bytes()
+    let mut escaped = String::with_capacity(json.len() + json.len() / 4);
+    nusoap_escape_into(&mut escaped, json);
+    uscall_client::fuzzing::nusoap_envelope(op, escaped.as_bytes())
 }
 
 /// NuSOAP's `expandEntities`: the five predefined entities, nothing else.
@@ -162,34 +143,8 @@ pub fn cdr_rows(cdrs: &[Map<String, Value>], n: usize) -> Result<Vec<Value>> {
         .collect())
 }
 
-/// The handlers' `uscall_wav`: 8 kHz, 16-bit, mono PCM of a 400 Hz triangle wave, after the
-/// canonical 44-byte header, with `samples` samples.
-pub fn wav(samples: usize) -> Vec<u8> {
-    let len = samples * 2;
-    let mut out = Vec::with_capacity(44 + len);
-    out.extend_from_slice(b"RIFF");
-    out.extend_from_slice(&(36 + len as u32).to_le_bytes());
-    out.extend_from_slice(b"WAVEfmt ");
-    for (v, width) in [
-        (16u32, 4),
-        (1, 2),
-        (1, 2),
-        (8000, 4),
-        (16000, 4),
-        (2, 2),
-        (16, 2),
-    ] {
-        out.extend_from_slice(&v.to_le_bytes()[..width]);
-    }
-    out.extend_from_slice(b"data");
-    out.extend_from_slice(&(len as u32).to_le_bytes());
-    for n in 0..samples {
-        let k = (n % 20) as i32;
-        let v = (if k < 10 { k } else { 20 - k }) * 1000 - 5000;
-        out.extend_from_slice(&(v as i16).to_le_bytes());
-    }
-    out
-}
+/// The handlers' `uscall_wav` recording with `samples` samples.
+pub use uscall_client::fuzzing::wav;
 
 /// The audioDownload answer for `row` with `audio` as the recording, and the base64 text.
 pub fn audio_answer(row: &Map<String, Value>, audio: &[u8]) -> (Vec<u8>, String) {

@@ -39,10 +39,7 @@ pub fn parse_rows<T: DeserializeOwned>(
     status: u16,
 ) -> Result<models::Rows<T>> {
     let text = return_text(body, content_type, status)?;
-    match models::fast_rows("fuzz", &text) {
-        Some(rows) => Ok(rows),
-        None => models::rows(&Response::parse("fuzz", text, TOKEN)?),
-    }
+    models::from_text("fuzz", text, TOKEN, models::fast_rows, models::rows)
 }
 
 /// Builds the request envelope a call of `operation` (wire, Rust or command-line name) sends,
@@ -146,7 +143,9 @@ pub fn envelope_paths_agree(xml: &str) {
         "the one-pass return text and the event parser disagree"
     );
     // Read again with its envelope start known (from itself, and from NuSOAP's answer).
-    for first in [xml, NUSOAP_GET_EXTENS] {
+    let nusoap = nusoap_envelope("getExtens", b"{&quot;retorno&quot;:[]}");
+    let nusoap = String::from_utf8(nusoap).expect("ASCII");
+    for first in [xml, nusoap.as_str()] {
         let known = response::Prefixes::default();
         let _ = response::parse_known(first, "fuzz", &known);
         assert_eq!(
@@ -157,11 +156,58 @@ pub fn envelope_paths_agree(xml: &str) {
     }
 }
 
-/// A getExtens answer as NuSOAP writes it (the start of many real answers).
-const NUSOAP_GET_EXTENS: &str = concat!(
-    r#"<?xml version="1.0" encoding="ISO-8859-1"?><SOAP-ENV:Envelope SOAP-ENV:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/" xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:SOAP-ENC="http://schemas.xmlsoap.org/soap/encoding/">"#,
-    r#"<SOAP-ENV:Body><ns1:getExtensResponse xmlns:ns1="urn:wsuscall"><return xsi:type="xsd:string">{&quot;retorno&quot;:[]}</return></ns1:getExtensResponse></SOAP-ENV:Body></SOAP-ENV:Envelope>"#
-);
+/// NuSOAP's answer to `operation` with `escaped` (already XML-escaped) as its return part,
+/// byte for byte as the PBX writes it (ISO-8859-1 declared). For tests, benches and fuzzing.
+pub fn nusoap_envelope(operation: &str, escaped: &[u8]) -> Vec<u8> {
+    [
+        concat!(
+            "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>",
+            "<SOAP-ENV:Envelope SOAP-ENV:encodingStyle=\"http://schemas.xmlsoap.org/soap/encoding/\"",
+            " xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\"",
+            " xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\"",
+            " xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"",
+            " xmlns:SOAP-ENC=\"http://schemas.xmlsoap.org/soap/encoding/\">",
+            "<SOAP-ENV:Body><ns1:"
+        )
+        .as_bytes(),
+        operation.as_bytes(),
+        b"Response xmlns:ns1=\"urn:wsuscall\"><return xsi:type=\"xsd:string\">",
+        escaped,
+        b"</return></ns1:",
+        operation.as_bytes(),
+        b"Response></SOAP-ENV:Body></SOAP-ENV:Envelope>",
+    ]
+    .concat()
+}
+
+/// The test handlers' `uscall_wav` recording: 8 kHz, 16-bit, mono PCM of a 400 Hz triangle
+/// wave after the canonical 44-byte header, with `samples` samples.
+pub fn wav(samples: usize) -> Vec<u8> {
+    let len = samples * 2;
+    let mut out = Vec::with_capacity(44 + len);
+    out.extend_from_slice(b"RIFF");
+    out.extend_from_slice(&(36 + len as u32).to_le_bytes());
+    out.extend_from_slice(b"WAVEfmt ");
+    for (v, width) in [
+        (16u32, 4),
+        (1, 2),
+        (1, 2),
+        (8000, 4),
+        (16000, 4),
+        (2, 2),
+        (16, 2),
+    ] {
+        out.extend_from_slice(&v.to_le_bytes()[..width]);
+    }
+    out.extend_from_slice(b"data");
+    out.extend_from_slice(&(len as u32).to_le_bytes());
+    for n in 0..samples {
+        let k = (n % 20) as i32;
+        let v = (if k < 10 { k } else { 20 - k }) * 1000 - 5000;
+        out.extend_from_slice(&(v as i16).to_le_bytes());
+    }
+    out
+}
 
 /// Decodes the JSON `text` (a `return` part) with every decoder of the typed overlay: the row
 /// models, single records, action messages and the metrics report list. Each decoded value is

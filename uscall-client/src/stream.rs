@@ -1357,43 +1357,12 @@ mod tests {
         out
     }
 
-    /// NuSOAP's envelope around an escaped return text (as bench/src/data.rs builds it).
+    /// NuSOAP's audioDownload answer around an escaped return text.
     fn envelope(text: &[u8]) -> Vec<u8> {
-        [
-            &b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><SOAP-ENV:Envelope SOAP-ENV:encodingStyle=\"http://schemas.xmlsoap.org/soap/encoding/\" xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:SOAP-ENC=\"http://schemas.xmlsoap.org/soap/encoding/\"><SOAP-ENV:Body><ns1:audioDownloadResponse xmlns:ns1=\"urn:wsuscall\"><return xsi:type=\"xsd:string\">"[..],
-            text,
-            b"</return></ns1:audioDownloadResponse></SOAP-ENV:Body></SOAP-ENV:Envelope>",
-        ]
-        .concat()
+        crate::fuzzing::nusoap_envelope("audioDownload", text)
     }
 
-    /// The handlers' WAV (bench/src/data.rs): a 44-byte header, then a 400 Hz triangle wave.
-    fn wav(samples: usize) -> Vec<u8> {
-        let len = samples * 2;
-        let mut out = Vec::with_capacity(44 + len);
-        out.extend_from_slice(b"RIFF");
-        out.extend_from_slice(&(36 + len as u32).to_le_bytes());
-        out.extend_from_slice(b"WAVEfmt ");
-        for (v, width) in [
-            (16u32, 4),
-            (1, 2),
-            (1, 2),
-            (8000, 4),
-            (16000, 4),
-            (2, 2),
-            (16, 2),
-        ] {
-            out.extend_from_slice(&v.to_le_bytes()[..width]);
-        }
-        out.extend_from_slice(b"data");
-        out.extend_from_slice(&(len as u32).to_le_bytes());
-        for n in 0..samples {
-            let k = (n % 20) as i32;
-            let v = (if k < 10 { k } else { 20 - k }) * 1000 - 5000;
-            out.extend_from_slice(&(v as i16).to_le_bytes());
-        }
-        out
-    }
+    use crate::fuzzing::wav;
 
     /// Bytes whose base64 holds every character, `/` and `+` included.
     fn noise(len: usize) -> Vec<u8> {

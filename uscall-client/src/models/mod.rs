@@ -307,6 +307,21 @@ pub(crate) fn fast_one<T: DeserializeOwned>(_operation: &'static str, text: &str
         .map(|one| one.retorno)
 }
 
+/// Decodes a return text with `fast` (straight from the text, see [`fast_rows`]), else through
+/// a [`Response`] and `slow`, which says what is wrong. Typed calls decode their answers so.
+pub(crate) fn from_text<T>(
+    operation: &'static str,
+    text: String,
+    token: &str,
+    fast: impl FnOnce(&'static str, &str) -> Option<T>,
+    slow: impl FnOnce(&Response) -> Result<T>,
+) -> Result<T> {
+    match fast(operation, &text) {
+        Some(value) => Ok(value),
+        None => slow(&Response::parse(operation, text, token)?),
+    }
+}
+
 /// The JSON of a return text, as [`Response`] reads it: without a byte-order mark and the
 /// whitespace around it.
 pub(crate) fn json_text(text: &str) -> &str {

@@ -121,10 +121,10 @@ macro_rules! request {
                 self.call
                     .send_with(
                         |operation, text, token| {
-                            $(if let Some(out) = ($fast)(operation, &text) {
-                                return Ok(out);
-                            })?
-                            ($decode)(&crate::Response::parse(operation, text, token)?)
+                            #[allow(unused_variables, reason = "shadowed when the request has `fast`")]
+                            let fast = |_: &'static str, _: &str| None::<$out>;
+                            $(let fast = $fast;)?
+                            models::from_text(operation, text, token, fast, $decode)
                         },
                         |_| "ok",
                     )

@@ -33,6 +33,15 @@ impl AudioDownloadRequest<'_> {
         let (op, args) = self.call.resolve()?;
         let client = self.call.client;
         let token = client.inner.token.0.as_str();
+        let decode = |text| {
+            models::from_text(
+                op.name,
+                text,
+                token,
+                models::fast_one,
+                models::one::<Recording>,
+            )
+        };
         let part = part_path(path);
         let part = part.as_path();
         let write_err = |path: &Path| {
@@ -49,19 +58,10 @@ impl AudioDownloadRequest<'_> {
                 .map_err(write_err(part))?;
             let download = client.download_once(op, body, &mut file, part).await?;
             let (recording, bytes) = match download {
-                Download::Streamed { json, audio_bytes } => {
-                    let recording = match models::fast_one::<Recording>(op.name, &json) {
-                        Some(recording) => recording,
-                        None => models::one(&crate::Response::parse(op.name, json, token)?)?,
-                    };
-                    (recording, audio_bytes)
-                }
+                Download::Streamed { json, audio_bytes } => (decode(json)?, audio_bytes),
                 // Not streamed (a small or unusual answer): the recording is in the text.
                 Download::Text(text) => {
-                    let mut recording = match models::fast_one::<Recording>(op.name, &text) {
-                        Some(recording) => recording,
-                        None => models::one(&crate::Response::parse(op.name, text, token)?)?,
-                    };
+                    let mut recording = decode(text)?;
                     use tokio::io::AsyncWriteExt;
                     file.write_all(&recording.audio)
                         .await
