@@ -2,9 +2,10 @@
 
 use crate::error::{Error, Result};
 use crate::meta::OperationInfo;
+use crate::redact::Secrets;
 use crate::retry::Retries;
 use crate::tls::Tls;
-use crate::{Response, envelope, text};
+use crate::{Response, envelope};
 use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
@@ -323,49 +324,42 @@ impl Client {
         op: &'static OperationInfo,
         args: Vec<Option<String>>,
     ) -> Result<Response> {
-        let token = self.inner.token.0.as_str();
-        self.call_with(
-            op,
-            args,
-            |text| Response::parse(op.name, text, token),
-            response_outcome,
-        )
-        .await
+        self.call_with(op, args, Response::parse_with, response_outcome)
+            .await
     }
 
-    /// Calls `op` and turns the return part's text into `T` with `decode` (the typed layer
-    /// decodes the JSON text straight into its models). `ok_outcome` names a success in the
-    /// call's span.
+    /// Calls `op` and turns the return part's text into `T` with `decode`, given the operation's
+    /// wire name and the call's secrets (the typed layer decodes the JSON text straight into its
+    /// models). `ok_outcome` names a success in the call's span.
     pub(crate) async fn call_with<T>(
         &self,
         op: &'static OperationInfo,
         args: Vec<Option<String>>,
-        decode: impl FnOnce(String) -> Result<T>,
+        decode: impl FnOnce(&'static str, String, &Arc<Secrets>) -> Result<T>,
         ok_outcome: fn(&T) -> &'static str,
     ) -> Result<T> {
-        let token = self.inner.token.0.as_str();
-        let send = move |body| async move {
+        let send = move |body, secrets: Arc<Secrets>| async move {
             let text = crate::retry::run(self, op, body).await?;
             // An action whose answer is not JSON may still have been carried out.
             if !crate::is_read(op.name)
-                && let Err(e) = Response::parse(op.name, text.clone(), token)
+                && let Err(e) = Response::parse_with(op.name, text.clone(), &secrets)
             {
                 return Err(crate::retry::outcome_unknown(op, e));
             }
-            decode(text)
+            decode(op.name, text, &secrets)
         };
         self.call_sending(op, args, send, ok_outcome).await
     }
 
-    /// Calls `op`: builds the envelope and hands it to `send`, which posts it and reads the
-    /// answer (the recording download streams it to a file). One span per call, attempts
-    /// included; every error that leaves here has the call's secrets (token, password parts)
-    /// redacted.
+    /// Calls `op`: builds the envelope and hands it, with the call's secrets, to `send`, which
+    /// posts it and reads the answer (the recording download streams it to a file). One span
+    /// per call, attempts included; every error that leaves here has the call's secrets (token,
+    /// password parts) redacted and the server's text in it cleaned.
     pub(crate) async fn call_sending<T, S: Future<Output = Result<T>>>(
         &self,
         op: &'static OperationInfo,
         args: Vec<Option<String>>,
-        send: impl FnOnce(String) -> S,
+        send: impl FnOnce(String, Arc<Secrets>) -> S,
         ok_outcome: fn(&T) -> &'static str,
     ) -> Result<T> {
         // The transport records the HTTP fields of the last attempt, and `attempts` is left for
@@ -404,7 +398,7 @@ impl Client {
         &self,
         op: &'static OperationInfo,
         args: Vec<Option<String>>,
-        send: impl FnOnce(String) -> S,
+        send: impl FnOnce(String, Arc<Secrets>) -> S,
     ) -> Result<T> {
         if args.len() != op.params.len() {
             return Err(Error::Arity {
@@ -420,10 +414,10 @@ impl Client {
             .zip(&args)
             .map(|(p, a)| if p.token { Some(token) } else { a.as_deref() })
             .collect();
-        let secrets = text::Secrets::of_call(
+        let secrets = Arc::new(Secrets::of_call(
             token,
             op.params.iter().map(|p| p.name).zip(values.iter().copied()),
-        );
+        ));
         let body = envelope::build(op, &values).map_err(|bad| Error::InvalidCharacter {
             operation: op.name,
             param: bad.param,
@@ -432,7 +426,9 @@ impl Client {
         })?;
         tracing::Span::current().record("request_bytes", body.len());
         tracing::trace!(target: "uscall::wire", operation = op.name, request = %secrets.redact(&body));
-        send(body).await.map_err(|e| secrets.error(e))
+        send(body, secrets.clone())
+            .await
+            .map_err(|e| secrets.error(e))
     }
 }
 

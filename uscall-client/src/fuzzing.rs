@@ -39,7 +39,8 @@ pub fn parse_rows<T: DeserializeOwned>(
     status: u16,
 ) -> Result<models::Rows<T>> {
     let text = return_text(body, content_type, status)?;
-    models::from_text("fuzz", text, TOKEN, models::fast_rows, models::rows)
+    let secrets = std::sync::Arc::new(crate::redact::Secrets::new([TOKEN]));
+    models::from_text("fuzz", text, &secrets, models::fast_rows, models::rows)
 }
 
 /// Builds the request envelope a call of `operation` (wire, Rust or command-line name) sends,

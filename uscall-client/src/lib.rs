@@ -13,6 +13,7 @@ mod generated;
 pub mod enums;
 pub mod meta;
 pub mod models;
+mod redact;
 mod response;
 mod retry;
 mod stream;

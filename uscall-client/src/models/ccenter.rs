@@ -319,7 +319,7 @@ pub(crate) fn metrics_reports(resp: &Response) -> Result<Vec<MetricsReport>> {
     let bad = |message: String| Error::Json {
         operation: resp.operation(),
         message,
-        raw: resp.raw().to_owned(),
+        raw: resp.secrets().clean(resp.raw()),
     };
     match super::value(resp)? {
         Value::Object(map) => Ok(map

@@ -208,7 +208,7 @@ fn retorno(resp: &Response) -> Result<&Value> {
         _ => Err(Error::Json {
             operation: resp.operation(),
             message: "the answer has no `retorno`".into(),
-            raw: resp.raw().to_owned(),
+            raw: resp.secrets().clean(resp.raw()),
         }),
     }
 }
@@ -233,7 +233,7 @@ pub fn rows<T: DeserializeOwned>(resp: &Response) -> Result<Rows<T>> {
     let items = match shape(retorno(resp)?) {
         Retorno::Rows(items) => items,
         Retorno::Message(m) if service::means_no_rows(m) => Vec::new(),
-        Retorno::Message(m) => return Err(service_error(operation, m)),
+        Retorno::Message(m) => return Err(service_error(resp, m)),
         Retorno::Value(v) => vec![(None, v)],
     };
     let mut out = Rows {
@@ -242,13 +242,13 @@ pub fn rows<T: DeserializeOwned>(resp: &Response) -> Result<Rows<T>> {
         errors: Vec::new(),
     };
     for (row, (key, value)) in items.into_iter().enumerate() {
-        match decode_value::<T>(value) {
+        match decode_value::<T>(value, resp.secrets()) {
             Ok(t) => out.rows.push(t),
             Err((field, raw, message)) => {
                 let e = RowError {
                     operation,
                     row,
-                    key: key.map(str::to_owned),
+                    key: key.map(|k| resp.secrets().clean(k)),
                     field,
                     raw,
                     message,
@@ -312,13 +312,13 @@ pub(crate) fn fast_one<T: DeserializeOwned>(_operation: &'static str, text: &str
 pub(crate) fn from_text<T>(
     operation: &'static str,
     text: String,
-    token: &str,
+    secrets: &std::sync::Arc<crate::redact::Secrets>,
     fast: impl FnOnce(&'static str, &str) -> Option<T>,
     slow: impl FnOnce(&Response) -> Result<T>,
 ) -> Result<T> {
     match fast(operation, &text) {
         Some(value) => Ok(value),
-        None => slow(&Response::parse(operation, text, token)?),
+        None => slow(&Response::parse_with(operation, text, secrets)?),
     }
 }
 
@@ -330,20 +330,19 @@ pub(crate) fn json_text(text: &str) -> &str {
 
 /// Decodes a single-record answer (an object under `retorno`).
 pub fn one<T: DeserializeOwned>(resp: &Response) -> Result<T> {
-    let operation = resp.operation();
     match shape(retorno(resp)?) {
-        Retorno::Message(m) => Err(service_error(operation, m)),
+        Retorno::Message(m) => Err(service_error(resp, m)),
         Retorno::Rows(items) if items.len() == 1 && items[0].0.is_none() => {
-            decode_one(operation, items[0].1)
+            decode_one(resp, items[0].1)
         }
-        _ => decode_one(operation, retorno(resp)?),
+        _ => decode_one(resp, retorno(resp)?),
     }
 }
 
-fn decode_one<T: DeserializeOwned>(operation: &'static str, value: &Value) -> Result<T> {
-    decode_value(value).map_err(|(field, raw, message)| {
+fn decode_one<T: DeserializeOwned>(resp: &Response, value: &Value) -> Result<T> {
+    decode_value(value, resp.secrets()).map_err(|(field, raw, message)| {
         Error::Row(Box::new(RowError {
-            operation,
+            operation: resp.operation(),
             row: 0,
             key: None,
             field,
@@ -356,10 +355,9 @@ fn decode_one<T: DeserializeOwned>(operation: &'static str, value: &Value) -> Re
 /// The message of an action (`{"retorno": "Agente 600 deslogado"}`), or the service's refusal
 /// as [`Error::Service`].
 pub fn message(resp: &Response) -> Result<String> {
-    let operation = resp.operation();
     match retorno(resp)? {
         Value::String(m) => match classify(m) {
-            Some(_) => Err(service_error(operation, m)),
+            Some(_) => Err(service_error(resp, m)),
             None => Ok(m.clone()),
         },
         other => Ok(match other {
@@ -372,21 +370,26 @@ pub fn message(resp: &Response) -> Result<String> {
 /// Checks that an answer is not a refusal, for operations whose data stays JSON.
 pub fn value(resp: &Response) -> Result<Value> {
     match retorno(resp)? {
-        Value::String(m) if classify(m).is_some() => Err(service_error(resp.operation(), m)),
+        Value::String(m) if classify(m).is_some() => Err(service_error(resp, m)),
         v => Ok(v.clone()),
     }
 }
 
-fn service_error(operation: &'static str, message: &str) -> Error {
+/// The refusal `message` of an answer, as an error fit to show: the call's secrets redacted
+/// (a PBX may echo the token back) and a huge message cut.
+fn service_error(resp: &Response, message: &str) -> Error {
     Error::Service {
-        operation,
+        operation: resp.operation(),
         kind: classify(message).unwrap_or(ServiceErrorKind::Other),
-        message: message.to_owned(),
+        message: resp.secrets().clean(message),
     }
 }
 
 /// Deserialises `value`, or names the field, its raw text and what was expected.
-fn decode_value<T: DeserializeOwned>(value: &Value) -> Result<T, (Option<String>, String, String)> {
+fn decode_value<T: DeserializeOwned>(
+    value: &Value,
+    secrets: &crate::redact::Secrets,
+) -> Result<T, (Option<String>, String, String)> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let field = (path != ".").then(|| path.clone());
@@ -397,13 +400,14 @@ fn decode_value<T: DeserializeOwned>(value: &Value) -> Result<T, (Option<String>
         // A row error is logged and shown: never with a password (getAgent's `senhamd5`).
         let secret = field
             .as_deref()
-            .is_some_and(|f| crate::text::is_secret_name(f.rsplit('.').next().unwrap_or(f)));
+            .is_some_and(|f| crate::redact::is_secret_name(f.rsplit('.').next().unwrap_or(f)));
         let raw = if secret {
-            "<redacted>".to_owned()
+            crate::redact::REDACTED.to_owned()
         } else {
-            crate::text::redact(&raw, "")
+            secrets.clean(&raw)
         };
-        (field, raw, e.into_inner().to_string())
+        let field = field.map(|f| secrets.clean(&f));
+        (field, raw, secrets.clean(&e.into_inner().to_string()))
     })
 }
 

@@ -26,11 +26,13 @@ use crate::models::{
     SessionRecord, SessionSummary, SurveyResult, TariffCall, Trunk, Ura, UraCall, datetime_text,
     id_list,
 };
+use crate::redact::Secrets;
 use crate::{Client, Result};
 use jiff::civil::{Date, DateTime};
 use serde_json::Value;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
+use std::sync::Arc;
 
 /// The operation name and the parts a typed request has been given so far. Parts are matched
 /// to the WSDL's by name when it is sent, so the typed layer compiles whatever a regen brings:
@@ -50,18 +52,15 @@ impl Call<'_> {
     }
 
     /// Sends the parts given, each in its WSDL position, through the generated operation, and
-    /// decodes the return text with `decode` (given the operation's wire name and the token,
+    /// decodes the return text with `decode` (given the operation's wire name and the call's secrets,
     /// for errors).
     async fn send_with<T>(
         self,
-        decode: impl FnOnce(&'static str, String, &str) -> Result<T>,
+        decode: impl FnOnce(&'static str, String, &Arc<Secrets>) -> Result<T>,
         ok_outcome: fn(&T) -> &'static str,
     ) -> Result<T> {
         let (op, args) = self.resolve()?;
-        let token = self.client.inner.token.0.as_str();
-        self.client
-            .call_with(op, args, |text| decode(op.name, text, token), ok_outcome)
-            .await
+        self.client.call_with(op, args, decode, ok_outcome).await
     }
 
     /// The operation in this PBX's WSDL, and the parts given, each in its WSDL position.
@@ -120,11 +119,11 @@ macro_rules! request {
             pub async fn send(self) -> Result<$out> {
                 self.call
                     .send_with(
-                        |operation, text, token| {
+                        |operation, text, secrets| {
                             #[allow(unused_variables, reason = "shadowed when the request has `fast`")]
                             let fast = |_: &'static str, _: &str| None::<$out>;
                             $(let fast = $fast;)?
-                            models::from_text(operation, text, token, fast, $decode)
+                            models::from_text(operation, text, secrets, fast, $decode)
                         },
                         |_| "ok",
                     )
@@ -134,7 +133,7 @@ macro_rules! request {
             /// Sends the request and gives the answer as JSON, undecoded.
             pub async fn send_raw(self) -> Result<crate::Response> {
                 self.call
-                    .send_with(crate::Response::parse, crate::client::response_outcome)
+                    .send_with(crate::Response::parse_with, crate::client::response_outcome)
                     .await
             }
         }

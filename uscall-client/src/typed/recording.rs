@@ -4,8 +4,10 @@
 use super::AudioDownloadRequest;
 use crate::error::{Error, Result};
 use crate::models::{self, Recording};
+use crate::redact::Secrets;
 use crate::transport::Download;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// A recording saved by [`AudioDownloadRequest::save`].
 #[derive(Debug, Clone, PartialEq)]
@@ -32,12 +34,11 @@ impl AudioDownloadRequest<'_> {
         let path = path.as_ref();
         let (op, args) = self.call.resolve()?;
         let client = self.call.client;
-        let token = client.inner.token.0.as_str();
-        let decode = |text| {
+        let decode = |text, secrets: &Arc<Secrets>| {
             models::from_text(
                 op.name,
                 text,
-                token,
+                secrets,
                 models::fast_one,
                 models::one::<Recording>,
             )
@@ -52,16 +53,16 @@ impl AudioDownloadRequest<'_> {
                 source,
             }
         };
-        let attempt = async |body| {
+        let attempt = async |body, secrets: &Arc<Secrets>| {
             let mut file = tokio::fs::File::create(part)
                 .await
                 .map_err(write_err(part))?;
             let download = client.download_once(op, body, &mut file, part).await?;
             let (recording, bytes) = match download {
-                Download::Streamed { json, audio_bytes } => (decode(json)?, audio_bytes),
+                Download::Streamed { json, audio_bytes } => (decode(json, secrets)?, audio_bytes),
                 // Not streamed (a small or unusual answer): the recording is in the text.
                 Download::Text(text) => {
-                    let mut recording = decode(text)?;
+                    let mut recording = decode(text, secrets)?;
                     use tokio::io::AsyncWriteExt;
                     file.write_all(&recording.audio)
                         .await
@@ -74,7 +75,9 @@ impl AudioDownloadRequest<'_> {
             file.sync_all().await.map_err(write_err(part))?;
             Ok((recording, bytes))
         };
-        let send = async |body| crate::retry::run_attempts(client, op, body, attempt).await;
+        let send = async |body, secrets: Arc<Secrets>| {
+            crate::retry::run_attempts(client, op, body, |body| attempt(body, &secrets)).await
+        };
         let result = client.call_sending(op, args, send, |_| "ok").await;
         let result = match result {
             Ok((recording, bytes)) => match tokio::fs::rename(part, path).await {

@@ -1,0 +1,720 @@
+//! Keeps secrets (the token, passwords) and hostile bytes out of everything the library shows:
+//! error messages, log lines and `Debug` output.
+//!
+//! A PBX may echo a secret back (`Token inválido: $1$...`), and it reaches us in whatever form
+//! the answer wrote it: raw, XML-escaped (`&amp;`, `&#36;`, `&#x24;`), JSON-escaped (`\/`,
+//! `\u0024`, also inside XML as `\&quot;`), percent-encoded (`%24` or `%2f`/`%2F`), or any mix
+//! of those, character by character. So a secret is looked for in the *decoded* text: the text
+//! is read unit by unit (a literal character, an entity or character reference, a JSON escape, a
+//! `%HH` byte), and a run of units whose decoded bytes are the secret's bytes is replaced whole.
+//!
+//! A secret is replaced only where it stands as a word of its own: a short token `t` must not
+//! turn `http://` into `h<redacted><redacted>p://`. Where the secret starts (or ends) with a
+//! letter, digit or `_`, the decoded character before (or after) the match must not be one.
+//!
+//! Whatever their values, the contents of secret-named XML elements (`<senhamd5>`), JSON
+//! members (`"senhamd5": "..."`, with any of the quote spellings an answer or log can hold) and
+//! query parameters (`senha=...`) are hidden too, at any depth.
+
+use crate::error::Error;
+use std::borrow::Cow;
+
+/// What a secret is replaced with.
+pub(crate) const REDACTED: &str = "<redacted>";
+
+/// How many characters of server-provided text a message shows at most.
+pub(crate) const MESSAGE_CHARS: usize = 1000;
+
+/// The most text bytes one decoded secret byte can take (`\&quot;` for `"`), used to size the
+/// part of a long text that is redacted before it is cut.
+const MAX_ENCODED_PER_BYTE: usize = 12;
+
+/// Whether a part, element or JSON key named `name` holds a secret: the token, or a password
+/// (agentLogin's `senhamd5`, and any name with `senha`, `password` or `passwd` in it).
+pub(crate) fn is_secret_name(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    ["token", "senha", "password", "passwd"]
+        .iter()
+        .any(|s| name.contains(s))
+}
+
+/// The secrets of one call, and the one place text is cleaned of them before it reaches a log
+/// line or an error.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub(crate) struct Secrets {
+    /// Known secret values as the caller gave them (decoded), longest first.
+    values: Vec<String>,
+}
+
+impl std::fmt::Debug for Secrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Secrets({} values)", self.values.len())
+    }
+}
+
+impl Secrets {
+    /// The given secret values (empty ones are ignored).
+    pub(crate) fn new<'a>(values: impl IntoIterator<Item = &'a str>) -> Secrets {
+        let mut all: Vec<String> = values
+            .into_iter()
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+            .collect();
+        // Longest first, so a secret that contains another is hidden whole.
+        all.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        all.dedup();
+        Secrets { values: all }
+    }
+
+    /// The token and the values of the call's password parts (see [`is_secret_name`]).
+    pub(crate) fn of_call<'a>(
+        token: &'a str,
+        parts: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
+    ) -> Secrets {
+        let passwords = parts
+            .into_iter()
+            .filter(|(name, _)| is_secret_name(name))
+            .filter_map(|(_, value)| value);
+        Secrets::new(std::iter::once(token).chain(passwords))
+    }
+
+    /// The token and whatever a request envelope carries in secret-named elements.
+    pub(crate) fn of_request(envelope: &str, token: &str) -> Secrets {
+        let mut values = vec![token.to_owned()];
+        for_each_secret_element(envelope, |content| {
+            values.push(unescape_xml(content));
+        });
+        Secrets::new(values.iter().map(String::as_str))
+    }
+
+    /// `text` with every known secret value replaced by `<redacted>` in any of its encodings,
+    /// and so is the content of every secret-named XML element, JSON member and query
+    /// parameter, so that getAgent's password hashes stay out of logs too.
+    pub(crate) fn redact<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        let mut spans = self.value_spans(text);
+        spans.extend(secret_element_spans(text));
+        spans.extend(secret_member_spans(text));
+        spans.extend(secret_query_spans(text));
+        replace_spans(text, spans)
+    }
+
+    /// Server-provided `text` made fit for a message: secrets redacted, control characters
+    /// escaped (see [`escape_controls`]) and, past [`MESSAGE_CHARS`] characters, cut with a note
+    /// of the whole length. Only a bounded head of a huge text is ever copied.
+    pub(crate) fn clean(&self, text: &str) -> String {
+        let longest = self.values.first().map_or(0, String::len).max(64);
+        // Enough text that MESSAGE_CHARS characters are left after redaction, whatever it
+        // replaced, plus room for a secret that straddles where the head ends.
+        let head_chars = MESSAGE_CHARS * longest + 2 * longest * MAX_ENCODED_PER_BYTE;
+        let head = head_of(text, head_chars);
+        let redacted = self.redact(head);
+        let escaped = escape_controls(&redacted);
+        match escaped.char_indices().nth(MESSAGE_CHARS) {
+            None if head.len() == text.len() => escaped.into_owned(),
+            cut => {
+                let cut = cut.map_or(escaped.len(), |(i, _)| i);
+                format!(
+                    "{}… [cut: {} bytes in all]",
+                    &escaped[..cut],
+                    group_thousands(text.len())
+                )
+            }
+        }
+    }
+
+    /// The same error with every text it carries redacted, and server-provided text cleaned
+    /// (see [`Secrets::clean`]).
+    pub(crate) fn error(&self, error: Error) -> Error {
+        let r = |s: String| self.redact(&s).into_owned();
+        let c = |s: String| self.clean(&s);
+        match error {
+            Error::InvalidUrl { url, reason } => Error::InvalidUrl {
+                url: r(url),
+                reason: r(reason),
+            },
+            Error::Config(message) => Error::Config(r(message)),
+            Error::InvalidValue {
+                operation,
+                param,
+                expected,
+                value,
+            } => Error::InvalidValue {
+                operation,
+                param,
+                expected,
+                value: if is_secret_name(param) {
+                    REDACTED.to_owned()
+                } else {
+                    c(value)
+                },
+            },
+            Error::Transport {
+                operation,
+                endpoint,
+                source,
+            } => Error::Transport {
+                operation,
+                endpoint: r(endpoint),
+                source,
+            },
+            Error::Tls {
+                operation,
+                endpoint,
+                message,
+                fingerprint,
+            } => Error::Tls {
+                operation,
+                endpoint: r(endpoint),
+                message: c(message),
+                fingerprint,
+            },
+            Error::Timeout {
+                operation,
+                endpoint,
+                source,
+            } => Error::Timeout {
+                operation,
+                endpoint: r(endpoint),
+                source,
+            },
+            Error::Http {
+                operation,
+                status,
+                content_type,
+                excerpt,
+            } => Error::Http {
+                operation,
+                status,
+                content_type: content_type.map(c),
+                excerpt: c(excerpt),
+            },
+            Error::Fault {
+                operation,
+                status,
+                fault,
+            } => Error::Fault {
+                operation,
+                status,
+                fault: crate::error::Fault {
+                    code: c(fault.code),
+                    string: c(fault.string),
+                    actor: fault.actor.map(c),
+                    detail: fault.detail.map(c),
+                },
+            },
+            Error::Malformed {
+                operation,
+                message,
+                excerpt,
+            } => Error::Malformed {
+                operation,
+                message: c(message),
+                excerpt: c(excerpt),
+            },
+            Error::Service {
+                operation,
+                kind,
+                message,
+            } => Error::Service {
+                operation,
+                kind,
+                message: c(message),
+            },
+            Error::Row(mut row) => {
+                row.key = row.key.map(c);
+                row.field = row.field.map(c);
+                row.raw = c(std::mem::take(&mut row.raw));
+                row.message = c(std::mem::take(&mut row.message));
+                Error::Row(row)
+            }
+            Error::Json {
+                operation,
+                message,
+                raw,
+            } => Error::Json {
+                operation,
+                message: c(message),
+                raw: c(raw),
+            },
+            Error::OutcomeUnknown { operation, source } => Error::OutcomeUnknown {
+                operation,
+                source: Box::new(self.error(*source)),
+            },
+            // Nothing in these comes from the server or from a part's value.
+            e @ (Error::Arity { .. }
+            | Error::InvalidCharacter { .. }
+            | Error::TooLarge { .. }
+            | Error::Write { .. }
+            | Error::NoSuchOperation { .. }
+            | Error::NoSuchPart { .. }) => e,
+        }
+    }
+
+    /// Where the known secret values stand in `text`, decoded or not, as whole words.
+    fn value_spans(&self, text: &str) -> Vec<(usize, usize)> {
+        let mut spans = Vec::new();
+        if self.values.is_empty() {
+            return spans;
+        }
+        // Most texts hold no escape at all: then only literal occurrences can match.
+        let plain = !text.bytes().any(|b| matches!(b, b'&' | b'\\' | b'%'));
+        if plain
+            && !self
+                .values
+                .iter()
+                .any(|v| memchr::memmem::find(text.as_bytes(), v.as_bytes()).is_some())
+        {
+            return spans;
+        }
+        // A literal occurrence can start inside what the walk below reads as one unit (a
+        // secret `amp` in `&amp;`), so literal ones are looked for on their own too.
+        for secret in &self.values {
+            let first = secret.chars().next().is_some_and(is_word);
+            let last = secret.chars().next_back().is_some_and(is_word);
+            for start in memchr::memmem::find_iter(text.as_bytes(), secret.as_bytes()) {
+                let end = start + secret.len();
+                let before = text[..start].chars().next_back().is_some_and(is_word);
+                let after = text[end..].chars().next().is_some_and(is_word);
+                if (!first || !before) && (!last || !after) {
+                    spans.push((start, end));
+                }
+            }
+        }
+        if plain {
+            return spans;
+        }
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        let mut prev_word = false;
+        while at < bytes.len() {
+            let found = self.values.iter().find_map(|secret| {
+                let end = match_at(bytes, at, secret.as_bytes())?;
+                let first = secret.chars().next().is_some_and(is_word);
+                let last = secret.chars().next_back().is_some_and(is_word);
+                let next_word = end < bytes.len() && unit_is_word(&unit(bytes, end));
+                ((!first || !prev_word) && (!last || !next_word)).then_some((end, last))
+            });
+            match found {
+                Some((end, last)) => {
+                    spans.push((at, end));
+                    prev_word = last;
+                    at = end;
+                }
+                None => {
+                    let u = unit(bytes, at);
+                    prev_word = unit_is_word(&u);
+                    at += u.len;
+                }
+            }
+        }
+        spans
+    }
+}
+
+/// The start of `text`, at most `chars` characters (cut on a character boundary).
+fn head_of(text: &str, chars: usize) -> &str {
+    if text.len() <= chars {
+        return text;
+    }
+    text.char_indices()
+        .nth(chars)
+        .map_or(text, |(i, _)| &text[..i])
+}
+
+/// `12345678` as `12,345,678`.
+fn group_thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// Whether a character, on the edge of a secret, makes it part of a longer word.
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// One unit of text as the secret matcher reads it: the bytes it decodes to (at most four) and
+/// how many bytes of text it takes.
+struct Unit {
+    bytes: [u8; 4],
+    n: usize,
+    len: usize,
+}
+
+impl Unit {
+    fn char(c: char, len: usize) -> Unit {
+        let mut bytes = [0; 4];
+        let n = c.encode_utf8(&mut bytes).len();
+        Unit { bytes, n, len }
+    }
+}
+
+/// Whether a unit decodes to a word character; a lone byte of a multi-byte character (from
+/// `%C3%A3`) counts as a letter.
+fn unit_is_word(u: &Unit) -> bool {
+    match std::str::from_utf8(&u.bytes[..u.n]) {
+        Ok(s) => s.chars().next().is_some_and(is_word),
+        Err(_) => u.bytes[0] >= 0x80,
+    }
+}
+
+/// The unit of `text` starting at `at`: an escape it decodes, else one literal character.
+fn unit(text: &[u8], at: usize) -> Unit {
+    let escaped = match text[at] {
+        b'&' => xml_reference(text, at),
+        b'\\' => json_escape(text, at),
+        b'%' => percent_byte(text, at),
+        _ => None,
+    };
+    escaped.unwrap_or_else(|| {
+        let len = utf8_len(text[at]).min(text.len() - at);
+        let mut bytes = [0; 4];
+        bytes[..len].copy_from_slice(&text[at..at + len]);
+        Unit { bytes, n: len, len }
+    })
+}
+
+fn utf8_len(first: u8) -> usize {
+    match first {
+        0xF0.. => 4,
+        0xE0.. => 3,
+        0xC0.. => 2,
+        _ => 1,
+    }
+}
+
+/// `&amp;`, `&#36;` or `&#x24;` at `at`.
+fn xml_reference(text: &[u8], at: usize) -> Option<Unit> {
+    let rest = &text[at + 1..text.len().min(at + 12)];
+    let semi = rest.iter().position(|b| *b == b';')?;
+    let name = std::str::from_utf8(&rest[..semi]).ok()?;
+    let c = match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        _ => {
+            let number = name.strip_prefix('#')?;
+            let code = match number.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => number.parse().ok()?,
+            };
+            char::from_u32(code)?
+        }
+    };
+    Some(Unit::char(c, semi + 2))
+}
+
+/// A JSON escape at `at`: `\/`, `\n`, `\u0024`, a surrogate pair, or a backslash before an
+/// XML-escaped quote (`\&quot;`, JSON inside XML).
+fn json_escape(text: &[u8], at: usize) -> Option<Unit> {
+    let next = at + 1;
+    if next >= text.len() {
+        return None;
+    }
+    // The escaped character is literal, or XML-escaped when the JSON sits inside XML; never
+    // another escape (`\\` is an escaped backslash).
+    let escaped = match text[next] {
+        b'&' => xml_reference(text, next),
+        _ => None,
+    }
+    .unwrap_or_else(|| Unit::char(char::from(text[next]), 1));
+    let c = match &escaped.bytes[..escaped.n] {
+        b"\"" => '"',
+        b"\\" => '\\',
+        b"/" => '/',
+        b"b" => '\u{8}',
+        b"f" => '\u{c}',
+        b"n" => '\n',
+        b"r" => '\r',
+        b"t" => '\t',
+        b"u" => {
+            let high = hex4(text, next + 1)?;
+            if (0xD800..0xDC00).contains(&high) {
+                if text.get(next + 5..next + 7) != Some(b"\\u") {
+                    return None;
+                }
+                let low = hex4(text, next + 7)?;
+                if !(0xDC00..0xE000).contains(&low) {
+                    return None;
+                }
+                let c = char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))?;
+                return Some(Unit::char(c, 12));
+            }
+            return Some(Unit::char(char::from_u32(high)?, 6));
+        }
+        _ => return None,
+    };
+    Some(Unit::char(c, 1 + escaped.len))
+}
+
+fn hex4(text: &[u8], at: usize) -> Option<u32> {
+    let digits = std::str::from_utf8(text.get(at..at + 4)?).ok()?;
+    if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    u32::from_str_radix(digits, 16).ok()
+}
+
+/// `%2F` or `%2f` at `at`: one byte.
+fn percent_byte(text: &[u8], at: usize) -> Option<Unit> {
+    let hex = std::str::from_utf8(text.get(at + 1..at + 3)?).ok()?;
+    if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let mut bytes = [0; 4];
+    bytes[0] = u8::from_str_radix(hex, 16).ok()?;
+    Some(Unit {
+        bytes,
+        n: 1,
+        len: 3,
+    })
+}
+
+/// Where a run of units starting at `at` decodes to exactly `secret`, its end.
+fn match_at(text: &[u8], at: usize, secret: &[u8]) -> Option<usize> {
+    let (mut pos, mut matched) = (at, 0);
+    while matched < secret.len() {
+        if pos >= text.len() {
+            return None;
+        }
+        let u = unit(text, pos);
+        let want = secret.get(matched..matched + u.n)?;
+        if want != &u.bytes[..u.n] {
+            return None;
+        }
+        matched += u.n;
+        pos += u.len;
+    }
+    Some(pos)
+}
+
+/// `text` with control characters written as visible escapes (`\x1b`, `\u{9b}`), so that
+/// nothing a server sends can move a terminal's cursor, set its title, write its clipboard
+/// (OSC 52) or reorder what it shows: C0 controls but tab and line feed, DEL, C1 controls, and
+/// the bidirectional overrides and isolates.
+pub(crate) fn escape_controls(text: &str) -> Cow<'_, str> {
+    fn hostile(c: char) -> bool {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    }
+    if !text.chars().any(hostile) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if !hostile(c) {
+            out.push(c);
+        } else if (c as u32) < 0x100 {
+            out.push_str(&format!("\\x{:02x}", c as u32));
+        } else {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Calls `f` with the raw content of every element whose local name is secret (up to the next
+/// tag; empty and self-closing elements are skipped).
+fn for_each_secret_element(xml: &str, mut f: impl FnMut(&str)) {
+    let mut from = 0;
+    while let Some(rel) = xml[from..].find('<') {
+        let open = from + rel;
+        from = open + 1;
+        let name_len = xml[from..]
+            .find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':')))
+            .unwrap_or(xml.len() - from);
+        let name = &xml[from..from + name_len];
+        let local = name.rsplit(':').next().unwrap_or(name);
+        if local.is_empty() || !is_secret_name(local) {
+            continue;
+        }
+        let Some(gt) = xml[from..].find('>').map(|i| from + i) else {
+            return;
+        };
+        from = gt + 1;
+        if xml[..gt].ends_with('/') {
+            continue;
+        }
+        let end = xml[from..].find('<').map_or(xml.len(), |i| from + i);
+        if end > from {
+            f(&xml[from..end]);
+        }
+        from = end;
+    }
+}
+
+/// Undoes XML escaping (the five entities and character references).
+fn unescape_xml(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(text.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        match (bytes[at] == b'&')
+            .then(|| xml_reference(bytes, at))
+            .flatten()
+        {
+            Some(u) => {
+                out.extend_from_slice(&u.bytes[..u.n]);
+                at += u.len;
+            }
+            None => {
+                out.push(bytes[at]);
+                at += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// The contents of every secret-named XML element.
+fn secret_element_spans(xml: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let base = xml.as_ptr() as usize;
+    for_each_secret_element(xml, |content| {
+        let start = content.as_ptr() as usize - base;
+        spans.push((start, start + content.len()));
+    });
+    spans
+}
+
+/// The spellings of a JSON quote that answers and logs hold: plain, XML-escaped (inside a SOAP
+/// `return`), and JSON-escaped (JSON inside a JSON string, also XML-escaped).
+const QUOTES: [&str; 6] = ["\"", "&quot;", "&#34;", "&#x22;", "\\\"", "\\&quot;"];
+
+/// The values of every secret-named JSON member, whichever quote spelling the JSON uses.
+fn secret_member_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut from = 0;
+    // The next place of each spelling, looked for again only once passed: one pass over the
+    // text whatever its size, even for spellings it never holds.
+    let mut next: [Option<usize>; QUOTES.len()] = [None; QUOTES.len()];
+    let mut gone = [false; QUOTES.len()];
+    loop {
+        for ((slot, gone), q) in next.iter_mut().zip(&mut gone).zip(QUOTES) {
+            if !*gone && slot.is_none_or(|at| at < from) {
+                *slot = text[from..].find(q).map(|i| from + i);
+                *gone = slot.is_none();
+            }
+        }
+        let Some((start, quote)) = next
+            .iter()
+            .zip(QUOTES)
+            .filter_map(|(at, q)| at.map(|at| (at, q)))
+            .min_by_key(|(at, q)| (*at, std::cmp::Reverse(q.len())))
+        else {
+            break;
+        };
+        let key_start = start + quote.len();
+        let key_len = text[key_start..]
+            .find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.')))
+            .unwrap_or(text.len() - key_start);
+        let key = &text[key_start..key_start + key_len];
+        from = key_start + key_len;
+        if key.is_empty() || !is_secret_name(key) || !text[from..].starts_with(quote) {
+            continue;
+        }
+        let after = text[from + quote.len()..].trim_start();
+        let Some(value) = after.strip_prefix(':').map(str::trim_start) else {
+            continue;
+        };
+        let value_start = text.len() - value.len();
+        let (start, end) = if let Some(inner) = value.strip_prefix(quote) {
+            let inner_start = text.len() - inner.len();
+            let len = closing_quote(inner, quote).unwrap_or(inner.len());
+            (inner_start, inner_start + len)
+        } else {
+            let len = value
+                .find(|c: char| {
+                    matches!(c, ',' | '}' | ']' | '&' | '<' | '\\') || c.is_whitespace()
+                })
+                .unwrap_or(value.len());
+            (value_start, value_start + len)
+        };
+        if end > start && &text[start..end] != "null" {
+            spans.push((start, end));
+        }
+        from = end;
+    }
+    spans
+}
+
+/// Where the JSON string starting just after an opening `quote` ends (its closing quote). A
+/// plain quote is escaped by an odd number of backslashes before it; a quote that is itself
+/// escaped (`\"`, JSON inside a JSON string) closes after 0, 4, 8... more backslashes (an
+/// escaped backslash there is `\\\\`, an escaped quote `\\\"`).
+fn closing_quote(inner: &str, quote: &str) -> Option<usize> {
+    let modulus = if quote.starts_with('\\') { 4 } else { 2 };
+    let mut at = 0;
+    loop {
+        let i = at + inner[at..].find(quote)?;
+        let backslashes = inner[..i].bytes().rev().take_while(|b| *b == b'\\').count();
+        if backslashes % modulus == 0 {
+            return Some(i);
+        }
+        at = i + quote.len();
+    }
+}
+
+/// The values of secret-named query or form parameters (`?senha=1234&...`, as a `Location`
+/// header or an HTML page may carry them).
+fn secret_query_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    for (eq, _) in text.match_indices('=') {
+        let key_start = text[..eq]
+            .char_indices()
+            .rev()
+            .find(|(_, c)| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.')))
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        let key = &text[key_start..eq];
+        if key.is_empty() || !is_secret_name(key) {
+            continue;
+        }
+        let value = &text[eq + 1..];
+        let len = value
+            .find(|c: char| matches!(c, '&' | '"' | '\'' | '<' | '>' | ';') || c.is_whitespace())
+            .unwrap_or(value.len());
+        if len > 0 {
+            spans.push((eq + 1, eq + 1 + len));
+        }
+    }
+    spans
+}
+
+/// `text` with each byte range replaced by `<redacted>`; overlapping and adjacent ranges are
+/// merged into one marker.
+fn replace_spans(text: &str, mut spans: Vec<(usize, usize)>) -> Cow<'_, str> {
+    if spans.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    spans.sort_unstable();
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (start, end) in spans {
+        if end <= last {
+            continue;
+        }
+        if start > last || last == 0 {
+            out.push_str(&text[last..start.max(last)]);
+            out.push_str(REDACTED);
+        }
+        last = end;
+    }
+    out.push_str(&text[last..]);
+    Cow::Owned(out)
+}
+
+/// Hides `secret` and every password-like value in `text` (see [`Secrets::redact`]).
+pub(crate) fn redact(text: &str, secret: &str) -> String {
+    Secrets::new([secret]).redact(text).into_owned()
+}
+
+#[cfg(test)]
+mod tests;
