@@ -18,7 +18,7 @@ impl Client {
         // The answer is logged without the request's secrets (agentLogin's password included);
         // scanning the envelope for them is only worth it when that log line is on.
         let secrets = tracing::enabled!(target: "uscall::wire", tracing::Level::TRACE)
-            .then(|| text::Secrets::of_request(&body, &self.inner.token.0));
+            .then(|| crate::redact::Secrets::of_request(&body, &self.inner.token.0));
         let (response, head) = self.post(op, body).await?;
         let limit = self.inner.settings.max_response_bytes;
         let bytes = response::body(response, op.name, limit, |e| self.transport(op, e)).await?;
@@ -60,7 +60,7 @@ impl Client {
             StreamError::Io(source) => write_err(source),
             StreamError::Malformed { message } => Error::Malformed {
                 operation: op.name,
-                message: text::redact(&message, token),
+                message: crate::redact::redact(&message, token),
                 excerpt: String::new(),
             },
         };
@@ -218,7 +218,7 @@ pub(crate) fn read(
         operation,
         status,
         content_type: content_type.clone(),
-        excerpt: text::redact(&excerpt, token),
+        excerpt: crate::redact::redact(&excerpt, token),
     };
     if (300..400).contains(&status) {
         return Err(http_error(format!(
@@ -233,7 +233,7 @@ pub(crate) fn read(
             return Err(Error::Malformed {
                 operation,
                 message: e.message,
-                excerpt: text::redact(&text::excerpt(&String::from_utf8_lossy(body), 0), token),
+                excerpt: crate::redact::redact(&text::excerpt(&String::from_utf8_lossy(body), 0), token),
             });
         }
         Err(_) => return Err(http_error(text::excerpt(&String::from_utf8_lossy(body), 0))),
@@ -251,8 +251,8 @@ pub(crate) fn read(
     };
     match (parsed, success) {
         (Ok(Parsed::Fault(mut fault)), _) => {
-            fault.string = text::redact(&fault.string, token);
-            fault.detail = fault.detail.map(|d| text::redact(&d, token));
+            fault.string = crate::redact::redact(&fault.string, token);
+            fault.detail = fault.detail.map(|d| crate::redact::redact(&d, token));
             Err(Error::Fault {
                 operation,
                 status,
@@ -263,7 +263,7 @@ pub(crate) fn read(
         (Err(e), true) => Err(Error::Malformed {
             operation,
             message: e.message,
-            excerpt: text::redact(&text::excerpt(&decoded, e.position), token),
+            excerpt: crate::redact::redact(&text::excerpt(&decoded, e.position), token),
         }),
         (_, false) => Err(http_error(text::excerpt(&decoded, 0))),
     }
