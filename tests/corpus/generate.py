@@ -282,6 +282,22 @@ case("79-json-top-level-string", "a bare JSON string instead of an object",
      http("200 OK", XML_UTF8, nusoap(json_return("ok"), "UTF-8")),
      err("Json", "the answer has no `retorno`", call="typed"))
 
+# --- characters XML 1.0 forbids ------------------------------------------------------------
+# An agent's name with an ANSI colour escape pasted into it, written as a character reference
+# by a serializer that escapes control characters that way (libxml2-based writers can).
+case("80-forbidden-char-ref-in-return", "a reference to U+001B (ESC) inside the return text",
+     http("200 OK", XML_UTF8, nusoap("{&quot;retorno&quot;:&quot;Ana &#x1b;[1mConcei\u00e7\u00e3o&quot;}", "UTF-8")),
+     err("Malformed", "character reference &#x1b; names U+001B, which XML 1.0 forbids"))
+# A Fault whose message quotes a shell command's output, terminal bell included, sent with status
+# 200 as some servers do (case 41); with NuSOAP's 500 it would be refused as an HTTP error.
+case("81-forbidden-char-ref-in-faultstring", "a reference to U+0007 (BEL) inside a faultstring",
+     http("200 OK", XML_UTF8, fault11("SOAP-ENV:Server", "asterisk -rx falhou&#7;")),
+     err("Malformed", "character reference &#7; names U+0007, which XML 1.0 forbids"))
+# NuSOAP escapes only & < > " ', so a control byte stored in a PBX field goes out raw.
+case("82-raw-esc-byte", "a raw ESC byte (0x1B) inside the return text",
+     http("200 OK", XML_LATIN1, nusoap("{&quot;retorno&quot;:&quot;Ana \x1b[1mConcei\u00e7\u00e3o&quot;}").encode("latin-1")),
+     err("Malformed", "the XML holds the character U+001B, which XML 1.0 forbids"))
+
 
 def main():
     for old in os.listdir(HERE):

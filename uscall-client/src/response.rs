@@ -648,6 +648,19 @@ impl<'i> Parser<'_, 'i> {
             Ok(e) => e,
             Err(e) => return Err(format!("malformed XML: {e}")),
         };
+        // quick-xml does not look at the characters themselves; XML 1.0 forbids some anywhere.
+        if let Some(c) = forbidden_raw(event.as_bytes()) {
+            return Err(format!(
+                "the XML holds the character U+{:04X}, which XML 1.0 forbids",
+                u32::from(c)
+            ));
+        }
+        match &event {
+            Event::Start(start) | Event::Empty(start) if start.attributes_raw().contains('&') => {
+                attribute_refs(start.attributes_raw())?;
+            }
+            _ => {}
+        }
         match &event {
             Event::Start(_) | Event::Empty(_) if self.depth >= MAX_DEPTH => {
                 return Err(format!("the XML nests elements more than {MAX_DEPTH} deep"));
@@ -667,6 +680,38 @@ impl<'i> Parser<'_, 'i> {
         }
         Ok(event)
     }
+}
+
+/// The first character XML 1.0 forbids in `bytes` (UTF-8) as written, not by reference: a C0
+/// control other than tab, line feed and carriage return, or U+FFFE or U+FFFF.
+fn forbidden_raw(bytes: &[u8]) -> Option<char> {
+    let mut from = 0;
+    while let Some(k) = bytes[from..].iter().position(|&b| b < 0x20 || b == 0xEF) {
+        let at = from + k;
+        match (bytes[at], bytes.get(at + 1..at + 3)) {
+            (0xEF, Some([0xBF, 0xBE])) => return Some('\u{FFFE}'),
+            (0xEF, Some([0xBF, 0xBF])) => return Some('\u{FFFF}'),
+            (0xEF | b'\t' | b'\n' | b'\r', _) => {}
+            (b, _) => return Some(char::from(b)),
+        }
+        from = at + 1;
+    }
+    None
+}
+
+/// Refuses a character reference to a character XML 1.0 forbids in a start tag's attributes
+/// (`raw`, as written), which are otherwise only unescaped when read.
+fn attribute_refs(raw: &str) -> Result<(), String> {
+    for (at, _) in raw.match_indices("&#") {
+        let rest = &raw[at + 1..];
+        let Some(name) = rest.split_once(';').map(|(name, _)| name) else {
+            continue;
+        };
+        if let Some(message) = ref_code(name).and_then(|code| forbidden_ref(name, code)) {
+            return Err(message);
+        }
+    }
+    Ok(())
 }
 
 /// Unescapes XML character data in one pass: the five predefined entities and character
@@ -704,6 +749,10 @@ fn unescape(text: &str) -> Option<String> {
                 run = i;
             }
             b'\r' => return None,
+            // Characters XML 1.0 forbids, left for the event parser to refuse: the C0 controls
+            // but tab and line feed, and U+FFFE and U+FFFF (UTF-8 `EF BF BE`, `EF BF BF`).
+            0x00..=0x08 | 0x0B | 0x0C | 0x0E..=0x1F => return None,
+            0xEF if matches!(bytes.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])) => return None,
             _ => i += 1,
         }
     }
@@ -711,8 +760,15 @@ fn unescape(text: &str) -> Option<String> {
     Some(out)
 }
 
-/// `#65` or `#x41` as a character, if it is one XML allows (not NUL).
-fn char_ref(name: &str) -> Option<char> {
+/// XML 1.0's `Char` production: tab, line feed, carriage return and everything from U+0020
+/// up, except U+FFFE and U+FFFF (surrogates cannot occur in a `char`).
+pub(crate) fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// The code point a character reference names (`#65`, `#x41`), when it is written as XML
+/// writes one: decimal, or lower-case `x` and hexadecimal digits, no sign.
+fn ref_code(name: &str) -> Option<u32> {
     let digits = name.strip_prefix('#')?;
     let (digits, radix) = match digits.strip_prefix('x') {
         Some(hex) => (hex, 16),
@@ -721,10 +777,25 @@ fn char_ref(name: &str) -> Option<char> {
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
-    char::from_u32(u32::from_str_radix(digits, radix).ok()?).filter(|c| *c != '\0')
+    u32::from_str_radix(digits, radix).ok()
+}
+
+/// `#65` or `#x41` as a character, if it is one XML 1.0 allows.
+fn char_ref(name: &str) -> Option<char> {
+    char::from_u32(ref_code(name)?).filter(|c| is_xml_char(*c))
+}
+
+/// Why a reference to `code` is refused, when it names a character XML 1.0 forbids.
+fn forbidden_ref(name: &str, code: u32) -> Option<String> {
+    let forbidden = code == 0 || char::from_u32(code).is_some_and(|c| !is_xml_char(c));
+    forbidden
+        .then(|| format!("character reference &{name}; names U+{code:04X}, which XML 1.0 forbids"))
 }
 
 fn resolve_ref(r: &BytesRef<'_>) -> Result<char, String> {
+    if let Some(message) = ref_code(r).and_then(|code| forbidden_ref(r, code)) {
+        return Err(message);
+    }
     if let Some(c) = r
         .resolve_char_ref()
         .map_err(|e| format!("bad character reference: {e}"))?
@@ -807,6 +878,73 @@ mod tests {
             assert!(parse(&xml).is_err() || xml.contains("<return>y"), "{xml}");
             assert_eq!(parse(&xml), parse_by_events(&xml), "{xml}");
         }
+    }
+
+    #[test]
+    fn characters_xml_forbids_are_refused_by_reference_and_as_written() {
+        let by_reference = |name: &str, code: &str| {
+            format!("character reference &{name}; names U+{code}, which XML 1.0 forbids")
+        };
+        let as_written =
+            |code: &str| format!("the XML holds the character U+{code}, which XML 1.0 forbids");
+        let known = Prefixes::default();
+        let _ = parse_known(&nusoap("0"), "op", &known);
+        for (text, message) in [
+            ("{&quot;a&#x1b;&quot;}", by_reference("#x1b", "001B")),
+            ("&#7;", by_reference("#7", "0007")),
+            ("&#xFFFE;", by_reference("#xFFFE", "FFFE")),
+            ("&#65535;", by_reference("#65535", "FFFF")),
+            ("&#x0;", by_reference("#x0", "0000")),
+            ("a\u{1b}b", as_written("001B")),
+            ("\u{7}", as_written("0007")),
+            ("\u{0}", as_written("0000")),
+            ("\u{c}", as_written("000C")),
+            ("x\u{FFFE}", as_written("FFFE")),
+            ("\u{FFFF}", as_written("FFFF")),
+            ("a\r\n\u{1f}", as_written("001F")),
+        ] {
+            let xml = nusoap(text);
+            assert_eq!(parse(&xml).map_err(|e| e.message), Err(message), "{text:?}");
+            assert_eq!(parse(&xml), parse_by_events(&xml), "{text:?}");
+            assert_eq!(parse_known(&xml, "op", &known), parse_by_events(&xml));
+        }
+        // Everything else is a character, by reference or not.
+        let allowed = "&#9;&#xA;&#xD;&#x20;&#xD7FF;&#xE000;&#xFFFD;&#x10000;&#x10FFFF;\t\n \u{7f}\u{85}\u{FFFD}\u{E000}\u{10FFFF}\u{EF}\u{FEFF}";
+        assert_eq!(
+            parse(&nusoap(allowed)),
+            Ok(Parsed::Return(
+                "\t\n\r \u{D7FF}\u{E000}\u{FFFD}\u{10000}\u{10FFFF}\t\n \u{7f}\u{85}\u{FFFD}\u{E000}\u{10FFFF}\u{EF}\u{FEFF}"
+                    .into()
+            ))
+        );
+        // Anywhere in the document: a faultstring, a comment, an attribute, a Header.
+        let fault = |inner: &str| {
+            format!(
+                "<s:Envelope xmlns:s='http://schemas.xmlsoap.org/soap/envelope/'><s:Header><h a='1'>x</h></s:Header><s:Body><s:Fault><faultcode>s:Server</faultcode><faultstring>{inner}</faultstring></s:Fault></s:Body></s:Envelope>"
+            )
+        };
+        for (xml, message) in [
+            (fault("Falha &#x1b;[31m"), by_reference("#x1b", "001B")),
+            (fault("Falha \u{1b}[31m"), as_written("001B")),
+            (fault("<!-- \u{8} -->"), as_written("0008")),
+            (
+                fault("x").replace("<h a='1'>", "<h a='&#x7;'>"),
+                by_reference("#x7", "0007"),
+            ),
+            (
+                fault("x").replace("<h a='1'>", "<h a='\u{FFFE}'>"),
+                as_written("FFFE"),
+            ),
+            (
+                fault("x").replace("<h a='1'>x", "<h a='1'>\u{2}"),
+                as_written("0002"),
+            ),
+        ] {
+            assert_eq!(parse(&xml).map_err(|e| e.message), Err(message), "{xml}");
+        }
+        assert!(
+            matches!(parse(&fault("a&#xA;&#x20AC;")), Ok(Parsed::Fault(f)) if f.string == "a\n\u{20AC}")
+        );
     }
 
     #[test]

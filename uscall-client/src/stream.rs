@@ -367,6 +367,7 @@ impl RecordingStream {
             ));
         }
         let encoding = if utf8 { UTF_8 } else { WINDOWS_1252 };
+        self.forbidden_chars(encoding)?;
         let suffix = decode(encoding, &self.suffix).ok_or("the body is not valid UTF-8")?;
         let envelope = format!("{}{suffix}", self.prefix);
         match response::parse(&envelope) {
@@ -411,6 +412,33 @@ impl RecordingStream {
             );
         }
         Ok(json)
+    }
+}
+
+impl RecordingStream {
+    /// Refuses a character XML 1.0 forbids written as it is in the return text: a C0 control
+    /// other than tab, line feed and carriage return (the same bytes in both encodings; `out`
+    /// holds a carriage return only from a reference, as line ends are normalised), or U+FFFE or
+    /// U+FFFF in UTF-8. The recording's string is base64, which refuses them all by itself.
+    fn forbidden_chars(&self, encoding: &'static Encoding) -> Result<(), String> {
+        let out = &self.json.out;
+        let control = out
+            .iter()
+            .position(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'));
+        let holds = |utf8: &[u8]| memchr::memmem::find(out, utf8).is_some();
+        let found = match control {
+            Some(k) => Some(u32::from(out[k])),
+            None if encoding != UTF_8 => None,
+            None if holds(b"\xef\xbf\xbe") => Some(0xFFFE),
+            None if holds(b"\xef\xbf\xbf") => Some(0xFFFF),
+            None => self.text.nonchar,
+        };
+        match found {
+            Some(code) => Err(format!(
+                "the return part holds the character U+{code:04X}, which XML 1.0 forbids"
+            )),
+            None => Ok(()),
+        }
     }
 }
 
@@ -483,6 +511,12 @@ struct XmlText {
     state: X,
     /// The last byte of the current text or CDATA run was `\r`: a `\n` right after it goes.
     cr: bool,
+    /// How much of `EF BF BE` or `EF BF BF` (U+FFFE, U+FFFF in UTF-8) a comment or processing
+    /// instruction just held: those bytes are left out of the text, so they are looked at here.
+    nonchar_len: u8,
+    /// The first of them a comment or processing instruction held, which XML 1.0 forbids if
+    /// the body turns out to be UTF-8 (decided at its end).
+    nonchar: Option<u32>,
 }
 
 #[derive(Default, Clone, Copy)]
@@ -586,6 +620,9 @@ impl XmlText {
                 state => {
                     i += 1;
                     let b = bytes[i - 1];
+                    if let X::Comment(_) | X::Pi { .. } = state {
+                        self.skipped(b, pos)?;
+                    }
                     self.state = match (state, b) {
                         (X::Ref(r), b) => match reference(r, b) {
                             Ok(Resolved::More(r)) => X::Ref(r),
@@ -644,6 +681,26 @@ impl XmlText {
         }
         Ok(None)
     }
+
+    /// Checks a byte of a comment or processing instruction, whose text goes nowhere, for the
+    /// characters XML 1.0 forbids (in the text, [`RecordingStream::verify`] looks for them).
+    fn skipped(&mut self, b: u8, pos: u64) -> Result<(), String> {
+        if b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r') {
+            return Err(format!(
+                "the return part holds the character U+{b:04X}, which XML 1.0 forbids, at byte {pos}"
+            ));
+        }
+        self.nonchar_len = match (self.nonchar_len, b) {
+            (_, 0xEF) => 1,
+            (1, 0xBF) => 2,
+            (2, 0xBE | 0xBF) => {
+                self.nonchar.get_or_insert(0xFFFE + u32::from(b - 0xBE));
+                0
+            }
+            _ => 0,
+        };
+        Ok(())
+    }
 }
 
 enum Resolved {
@@ -653,7 +710,7 @@ enum Resolved {
 
 /// One more byte of a reference: quick-xml's rules (a reference runs to `;`, and `&` or `<`
 /// before it is an error) and `response`'s (the five predefined entities, decimal and `x` hex
-/// character references of a character other than U+0000).
+/// character references of a character XML 1.0 allows).
 fn reference(r: Ref, b: u8) -> Result<Resolved, String> {
     let bad = || "bad character reference".to_owned();
     let digit = |v: u32, radix: u32| {
@@ -693,9 +750,15 @@ fn reference(r: Ref, b: u8) -> Result<Resolved, String> {
         }
         (Ref::Hash, b'x') => Resolved::More(Ref::HexStart),
         (Ref::Hash, _) => Resolved::More(Ref::Dec(digit(0, 10)?)),
-        (Ref::Dec(v) | Ref::Hex(v), b';') => {
-            Resolved::Char(char::from_u32(v).filter(|c| *c != '\0').ok_or_else(bad)?)
-        }
+        (Ref::Dec(v) | Ref::Hex(v), b';') => match char::from_u32(v) {
+            Some(c) if response::is_xml_char(c) => Resolved::Char(c),
+            Some(_) => {
+                return Err(format!(
+                    "a character reference to U+{v:04X}, which XML 1.0 forbids,"
+                ));
+            }
+            None => return Err(bad()),
+        },
         (Ref::Dec(v), _) => Resolved::More(Ref::Dec(digit(v, 10)?)),
         (Ref::HexStart, _) => Resolved::More(Ref::Hex(digit(0, 16)?)),
         (Ref::Hex(v), _) => Resolved::More(Ref::Hex(digit(v, 16)?)),
@@ -1637,6 +1700,65 @@ mod tests {
                 "{{\"retorno\":{{\"arquivo_base_64\":\"QU{odd}JD\"}}}}"
             ));
             assert_eq!(check(&body, None, &[1]), Outcome::Whole, "{odd}");
+        }
+    }
+
+    #[test]
+    fn characters_xml_forbids_are_refused_as_the_whole_path_refuses_them() {
+        let utf8 = Some("text/xml; charset=utf-8");
+        for odd in [
+            "&#x1b;",
+            "&#7;",
+            "&#xFFFE;",
+            "&#65535;",
+            "\u{1b}",
+            "\u{7}",
+            "\u{FFFE}",
+            "\u{FFFF}",
+            "<!-- \u{1b} -->",
+            "<!-- \u{FFFE} -->",
+            "<?pi \u{FFFF}?>",
+            "<?pi \u{1}?>",
+            "<![CDATA[\u{FFFE}]]>",
+        ] {
+            for text in [
+                format!("{{\"retorno\":{{\"origem\":\"a{odd}b\",\"arquivo_base_64\":\"QUJD\"}}}}"),
+                format!("{{\"retorno\":{{\"arquivo_base_64\":\"QUJD\",\"origem\":\"a{odd}b\"}}}}"),
+                format!("{{\"retorno\":{{\"arquivo_base_64\":\"QU{odd}JD\"}}}}"),
+            ] {
+                for sizes in [&[1][..], &[usize::MAX]] {
+                    assert_eq!(check(&soap(&text), utf8, sizes), Outcome::Whole, "{text:?}");
+                }
+            }
+        }
+        // Found after the sink had bytes: malformed, as the whole path is.
+        let b64 = base64::engine::general_purpose::STANDARD.encode(noise(600 * 1024));
+        let late = |odd: &str| {
+            soap(&format!(
+                "{{\"retorno\":{{\"arquivo_base_64\":\"{b64}\",\"origem\":\"Recep\u{e7}\u{e3}o {odd}\"}}}}"
+            ))
+        };
+        for odd in ["&#xFFFE;", "\u{FFFF}", "<!-- \u{FFFE} -->", "&#1;"] {
+            assert_eq!(
+                check(&late(odd), utf8, &[16 * 1024]),
+                Outcome::Malformed,
+                "{odd}"
+            );
+        }
+        // In ISO-8859-1 the bytes of U+FFFE are three letters, "ï¿¾".
+        let latin1 = |odd: &str| {
+            let utf8 = late(odd);
+            let text = String::from_utf8(utf8).unwrap();
+            let bytes: Vec<u8> = text.replace("\u{e7}\u{e3}", "__").into_bytes();
+            let at = memchr::memmem::find(&bytes, b"__").unwrap();
+            [&bytes[..at], b"\xe7\xe3", &bytes[at + 2..]].concat()
+        };
+        for odd in ["\u{FFFE}", "<!-- \u{FFFF} -->"] {
+            assert_eq!(
+                check(&latin1(odd), CONTENT_TYPE, &[16 * 1024]),
+                Outcome::Streamed,
+                "{odd}"
+            );
         }
     }
 
