@@ -228,3 +228,190 @@ fn insecure_is_loud() {
         "{stderr}"
     );
 }
+
+/// What the server sends reaches the terminal escaped and the spreadsheet neutralised (issue
+/// #9), and no argument panics the command line.
+mod server_text {
+    use super::{TOKEN, Value, uscall};
+    use std::process::Output;
+    use uscall_tests::{canned, http_response};
+
+    /// A cdrSearch answer as PHP's json_encode writes it (ASCII, `\uXXXX` escapes) whose cells
+    /// carry terminal escapes (OSC 52 writing the clipboard, a C1 CSI, a bidi override, DEL)
+    /// and spreadsheet formulas, and whose last key is a formula too.
+    const ROWS: &str = r#"{"retorno":[
+        {"bilheteunico":"1","origem":"=HYPERLINK(\"http://evil.example\",\"ok\")","destino":"+1+cmd|' /C calc'!A0","tronco":"\u001b]52;c;aGFja2Vk\u0007","status":"\u009b31mATENDIDA","duracao":"-12.50"},
+        {"bilheteunico":"2","origem":"@SUM(1)","destino":"-2+3","tronco":"\tcmd","status":"\u202eADIDNETA\u007f","duracao":"+5511999990000","@extra":"x"}
+    ]}"#;
+
+    /// Whether a terminal might act on `c`: C0, DEL, C1, bidi embeddings, overrides, isolates.
+    fn is_control(c: char) -> bool {
+        matches!(
+            c,
+            '\0'..='\x1f' | '\x7f'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+    }
+
+    /// Runs `uscall` against a canned server answering [`ROWS`] to every request; the command
+    /// runs on a blocking thread so that the server keeps answering.
+    async fn against_hostile_server(args: &[&str]) -> Output {
+        // ROWS holds no `&` or `<`: quotes are all XML needs escaped in the return part.
+        let escaped = ROWS.replace('"', "&quot;");
+        let body = uscall_client::fuzzing::nusoap_envelope("cdrSearch", escaped.as_bytes());
+        let reply = http_response("200 OK", "text/xml; charset=ISO-8859-1", &body);
+        let (url, _) = canned(reply).await;
+        let mut argv = vec!["--url".to_owned(), url, "--token".into(), TOKEN.into()];
+        argv.extend(args.iter().map(|a| (*a).to_owned()));
+        tokio::task::spawn_blocking(move || {
+            let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+            uscall(&argv, &[])
+        })
+        .await
+        .unwrap()
+    }
+
+    /// The stdout of a successful run, checked to hold no control character but `allowed`.
+    fn clean_stdout(what: &str, out: Output, allowed: &[char]) -> String {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{what}: {stderr}");
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let raw: Vec<char> = stdout
+            .chars()
+            .filter(|&c| is_control(c) && !allowed.contains(&c))
+            .collect();
+        assert!(raw.is_empty(), "{what}: raw {raw:?} on stdout: {stdout:?}");
+        stdout
+    }
+
+    #[tokio::test]
+    async fn json_jsonl_and_table_escape_every_control_character() {
+        let sent: Value = serde_json::from_str(ROWS).unwrap();
+        let rows = sent["retorno"].as_array().unwrap();
+
+        let out = against_hostile_server(&["cdr-search", "--idunico", "1"]).await;
+        let json = clean_stdout("json", out, &['\n']);
+        assert!(json.contains(r"\u009b31mATENDIDA"), "{json}");
+        // Escaped, not dropped: a JSON reader gets back exactly what the server sent.
+        assert_eq!(serde_json::from_str::<Value>(&json).unwrap(), sent);
+
+        let out = against_hostile_server(&["--format", "jsonl", "cdr-search", "--idunico", "1"]);
+        let jsonl = clean_stdout("jsonl", out.await, &['\n']);
+        let back: Vec<Value> = jsonl
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(&back, rows);
+
+        let out = against_hostile_server(&["--format", "table", "cdr-search", "--idunico", "1"]);
+        let table = clean_stdout("table", out.await, &['\n']);
+        assert_eq!(table.lines().count(), 3, "a line a row: {table}");
+        for shown in [
+            r"\x1b]52;c;aGFja2Vk\x07",
+            r"\u{9b}31m",
+            r"\u{202e}",
+            r"\tcmd",
+        ] {
+            assert!(table.contains(shown), "{shown} not in {table}");
+        }
+    }
+
+    /// The CSV's records, header first.
+    fn records(csv: &str) -> Vec<Vec<String>> {
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(csv.as_bytes())
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+            .collect()
+    }
+
+    /// Row `row`'s cell in column `name` (row 0 is the header).
+    fn cell<'r>(records: &'r [Vec<String>], row: usize, name: &str) -> &'r str {
+        let col = records[0]
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name} in {:?}", records[0]));
+        &records[row][col]
+    }
+
+    #[tokio::test]
+    async fn csv_neutralises_formulas_unless_verbatim_and_always_escapes_controls() {
+        let whole = ["--format", "csv", "cdr-search", "--idunico", "1"];
+        // --window streams the rows through the other CSV writer (one window, one answer).
+        let windowed = [
+            "--format",
+            "csv",
+            "cdr-search",
+            "--dataini",
+            "2025-06-02 00:00:00",
+            "--datafin",
+            "2025-06-02 23:59:59",
+            "--window",
+            "1d",
+        ];
+        for args in [&whole[..], &windowed[..]] {
+            let out = against_hostile_server(args).await;
+            // A tab inside a quoted cell is data, not an escape.
+            let csv = clean_stdout("csv", out, &['\n', '\t']);
+            let r = records(&csv);
+            assert_eq!(r.len(), 3, "{csv}");
+            assert_eq!(r[0].last().unwrap(), "'@extra", "{csv}");
+            assert_eq!(
+                cell(&r, 1, "origem"),
+                "'=HYPERLINK(\"http://evil.example\",\"ok\")"
+            );
+            assert_eq!(cell(&r, 1, "destino"), "'+1+cmd|' /C calc'!A0");
+            assert_eq!(cell(&r, 2, "origem"), "'@SUM(1)");
+            assert_eq!(cell(&r, 2, "destino"), "'-2+3");
+            assert_eq!(cell(&r, 2, "tronco"), "'\tcmd");
+            // Plain numbers stay numbers.
+            assert_eq!(cell(&r, 1, "duracao"), "-12.50");
+            assert_eq!(cell(&r, 2, "duracao"), "+5511999990000");
+            assert_eq!(cell(&r, 1, "tronco"), r"\x1b]52;c;aGFja2Vk\x07");
+            assert_eq!(cell(&r, 1, "status"), r"\u{9b}31mATENDIDA");
+            assert_eq!(cell(&r, 2, "status"), r"\u{202e}ADIDNETA\x7f");
+
+            let verbatim: Vec<&str> = std::iter::once("--csv-verbatim")
+                .chain(args.iter().copied())
+                .collect();
+            let out = against_hostile_server(&verbatim).await;
+            let csv = clean_stdout("csv --csv-verbatim", out, &['\n', '\t']);
+            let r = records(&csv);
+            assert_eq!(r[0].last().unwrap(), "@extra", "{csv}");
+            assert_eq!(
+                cell(&r, 1, "origem"),
+                "=HYPERLINK(\"http://evil.example\",\"ok\")"
+            );
+            assert_eq!(cell(&r, 1, "destino"), "+1+cmd|' /C calc'!A0");
+            assert_eq!(cell(&r, 2, "destino"), "-2+3");
+            assert_eq!(cell(&r, 2, "tronco"), "\tcmd");
+            assert_eq!(cell(&r, 1, "tronco"), r"\x1b]52;c;aGFja2Vk\x07");
+        }
+    }
+
+    #[test]
+    fn out_of_range_timeouts_are_usage_errors_not_panics() {
+        for (flag, value) in [("--timeout", "1e20"), ("--connect-timeout", "1e30")] {
+            let out = uscall(
+                &[
+                    "--url",
+                    "http://127.0.0.1:9",
+                    "--token",
+                    "t",
+                    flag,
+                    value,
+                    "get-agent",
+                ],
+                &[],
+            );
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{flag} {value}: {stderr}");
+            assert!(!stderr.contains("panicked"), "{stderr}");
+            assert!(
+                stderr.contains(flag) && stderr.contains("at most 2592000 (30 days)"),
+                "{flag} {value}: {stderr}"
+            );
+            assert!(out.stdout.is_empty());
+        }
+    }
+}

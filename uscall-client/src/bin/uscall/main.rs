@@ -9,6 +9,7 @@ use uscall_client::xsd::check_text;
 use uscall_client::{Client, Error, OPERATIONS, Response, Retries, models};
 
 mod output;
+mod sanitize;
 mod workflows;
 
 use output::Format;
@@ -87,7 +88,7 @@ fn cli() -> Command {
                 .global(true)
                 .value_name("SECONDS")
                 .value_parser(parse_seconds)
-                .help("Limit for a whole call [default: 120]"),
+                .help("Limit for a whole call, at most 2592000 (30 days) [default: 120]"),
         )
         .arg(
             Arg::new("connect-timeout")
@@ -95,7 +96,7 @@ fn cli() -> Command {
                 .global(true)
                 .value_name("SECONDS")
                 .value_parser(parse_seconds)
-                .help("Limit for connecting [default: 10]"),
+                .help("Limit for connecting, at most 2592000 (30 days) [default: 10]"),
         )
         .arg(
             Arg::new("max-response-bytes")
@@ -124,7 +125,23 @@ fn cli() -> Command {
             .value_name("FORMAT")
             .value_parser(clap::builder::EnumValueParser::<Format>::new())
             .default_value("json")
-            .help("json (whole answer), jsonl (a row per line), csv or table"),
+            .help(
+                "json (whole answer), jsonl (a row per line), csv or table; control characters \
+                 from the server are escaped in all of them",
+            ),
+    );
+    cmd = cmd.arg(
+        Arg::new("csv-verbatim")
+            .long("csv-verbatim")
+            .global(true)
+            .action(ArgAction::SetTrue)
+            .help(
+                "Write CSV cells exactly as the PBX sent them. Without it a cell starting with =, \
+                 +, -, @, a tab or a line break gets a leading ' so that a spreadsheet shows it \
+                 as text: caller ids and names are chosen by callers, and a spreadsheet would run \
+                 =HYPERLINK(...) or =cmd|... as a formula. Plain numbers such as -12.50 are left \
+                 as they are",
+            ),
     );
     for op in OPERATIONS {
         cmd = cmd.subcommand(workflows::extend(op, operation_command(op)));
@@ -160,10 +177,22 @@ fn parse_pin(text: &str) -> Result<String, String> {
         .map_err(|e| e.to_string())
 }
 
+/// The longest `--timeout` or `--connect-timeout`: far past any call, so a longer one is a
+/// mistake (and `1e20` seconds would not even fit a `Duration`).
+const MAX_SECONDS: u64 = 30 * 24 * 3600;
+
+/// Parses a number of seconds in (0, [`MAX_SECONDS`]]. Whatever the text (`inf`, `NaN`,
+/// `1e20`, `1e-300`), the answer is a usable duration or a usage error, never a panic.
 fn parse_seconds(text: &str) -> Result<Duration, String> {
-    match text.parse::<f64>() {
-        Ok(s) if s.is_finite() && s > 0.0 => Ok(Duration::from_secs_f64(s)),
-        _ => Err(format!("{text:?} is not a positive number of seconds")),
+    let range = || {
+        format!(
+            "{text:?} is not a number of seconds greater than 0 and at most {MAX_SECONDS} (30 days)"
+        )
+    };
+    let seconds = text.parse::<f64>().map_err(|_| range())?;
+    match Duration::try_from_secs_f64(seconds) {
+        Ok(d) if !d.is_zero() && d <= Duration::from_secs(MAX_SECONDS) => Ok(d),
+        _ => Err(range()),
     }
 }
 
@@ -346,8 +375,13 @@ async fn run(
     let format = *global.get_one::<Format>("format").expect("has a default");
     let client = client(global)?;
     let args = op_args(op, sub)?;
+    let formulas = if global.get_flag("csv-verbatim") {
+        sanitize::Formulas::Verbatim
+    } else {
+        sanitize::Formulas::Neutralise
+    };
     if let Some(window) = sub.try_get_one::<String>(workflows::WINDOW).ok().flatten() {
-        return workflows::cdr_windows(&client, op, args, window, format).await;
+        return workflows::cdr_windows(&client, op, args, window, format, formulas).await;
     }
     if let Some(path) = sub.try_get_one::<String>(workflows::OUTPUT).ok().flatten() {
         return workflows::save_recording(&client, op, args, path.as_ref()).await;
@@ -355,6 +389,178 @@ async fn run(
     let response = client.call(op, args).await?;
     check_service(op, &response)?;
     let mut out = std::io::stdout().lock();
-    output::print(format, models::columns(op.name), response.json(), &mut out)
+    output::print(format, models::columns(op.name), formulas, response.json(), &mut out)
         .map_err(|e| Failure::io("writing the answer", e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::ffi::OsString;
+
+    #[test]
+    fn seconds_out_of_range_are_usage_errors() {
+        for bad in [
+            "1e20",
+            "1e30",
+            "inf",
+            "-inf",
+            "NaN",
+            "0",
+            "-1",
+            "1e-300",
+            "2592000.5",
+            "",
+            "5s",
+        ] {
+            let err = parse_seconds(bad).unwrap_err();
+            assert!(err.contains("at most 2592000 (30 days)"), "{bad}: {err}");
+        }
+        assert_eq!(parse_seconds("0.5"), Ok(Duration::from_millis(500)));
+        assert_eq!(
+            parse_seconds("2592000"),
+            Ok(Duration::from_secs(MAX_SECONDS))
+        );
+    }
+
+    fn in_range(d: Duration) -> bool {
+        !d.is_zero() && d <= Duration::from_secs(MAX_SECONDS)
+    }
+
+    /// Every long flag of the command line and every subcommand name, to mix into arguments.
+    fn words() -> Vec<String> {
+        let cmd = cli();
+        let mut words: Vec<String> = cmd
+            .get_subcommands()
+            .flat_map(|sub| {
+                let flags = sub.get_arguments().filter_map(|a| a.get_long());
+                std::iter::once(sub.get_name().to_owned())
+                    .chain(flags.map(|long| format!("--{long}")))
+                    .collect::<Vec<_>>()
+            })
+            .chain(
+                cmd.get_arguments()
+                    .filter_map(|a| a.get_long())
+                    .map(|long| format!("--{long}")),
+            )
+            .collect();
+        words.sort();
+        words.dedup();
+        words
+    }
+
+    fn word() -> impl Strategy<Value = OsString> {
+        prop::sample::select(words()).prop_map(OsString::from)
+    }
+
+    /// The global flags that take a value (their parsers run wherever they appear).
+    fn global_flag() -> impl Strategy<Value = OsString> {
+        let flags: Vec<String> = cli()
+            .get_arguments()
+            .filter(|a| a.get_action().takes_values())
+            .filter_map(|a| a.get_long())
+            .map(|long| format!("--{long}"))
+            .collect();
+        prop::sample::select(flags).prop_map(OsString::from)
+    }
+
+    /// Values that sit on the edges of the parsers: huge, negative, not numbers, not UTF-8.
+    fn value() -> impl Strategy<Value = OsString> {
+        let edge = prop::sample::select(vec![
+            "1e20",
+            "1e30",
+            "1e308",
+            "inf",
+            "NaN",
+            "-1",
+            "0",
+            "18446744073709551616",
+            "4294967296",
+            "213503982334602d",
+            "0s",
+            "1d",
+            "json",
+            "csv",
+            "table",
+            "-",
+            "--",
+            "=",
+            "",
+        ]);
+        prop_oneof![
+            edge.prop_map(OsString::from),
+            any::<String>().prop_map(OsString::from),
+            any::<f64>().prop_map(|f| OsString::from(f.to_string())),
+            prop::collection::vec(any::<u8>(), 0..6).prop_map(os_bytes),
+        ]
+    }
+
+    #[cfg(unix)]
+    fn os_bytes(bytes: Vec<u8>) -> OsString {
+        std::os::unix::ffi::OsStringExt::from_vec(bytes)
+    }
+
+    #[cfg(not(unix))]
+    fn os_bytes(bytes: Vec<u8>) -> OsString {
+        String::from_utf8_lossy(&bytes).into_owned().into()
+    }
+
+    proptest! {
+        #[test]
+        fn seconds_never_panic_on_any_text(
+            text in prop_oneof![
+                any::<String>(),
+                "[-+]?[0-9]{0,40}(\\.[0-9]{0,12})?([eE][-+]?[0-9]{1,3})?",
+                "[-+]?(inf|infinity|NaN|nan)",
+            ]
+        ) {
+            if let Ok(d) = parse_seconds(&text) {
+                prop_assert!(in_range(d), "{text:?} gave {d:?}");
+            }
+        }
+
+        #[test]
+        fn seconds_never_panic_on_any_number(f in any::<f64>()) {
+            for text in [f.to_string(), format!("{f:e}"), format!("{f:?}")] {
+                match parse_seconds(&text) {
+                    Ok(d) => prop_assert!(in_range(d), "{text:?} gave {d:?}"),
+                    Err(_) => prop_assert!(
+                        !(f > 0.0 && f <= MAX_SECONDS as f64 && f >= 1e-9),
+                        "{text:?} refused"
+                    ),
+                }
+            }
+        }
+
+        #[test]
+        fn no_argument_list_panics_the_parser(
+            groups in prop::collection::vec(
+                prop_oneof![
+                    word().prop_map(|w| vec![w]),
+                    value().prop_map(|v| vec![v]),
+                    // A flag and a value, so that each value parser meets the edges.
+                    (word(), value()).prop_map(|(w, v)| vec![w, v]),
+                    (global_flag(), value()).prop_map(|(f, v)| vec![f, v]),
+                ],
+                0..6,
+            )
+        ) {
+            let argv = std::iter::once(OsString::from("uscall")).chain(groups.into_iter().flatten());
+            if let Ok(matches) = cli().try_get_matches_from(argv) {
+                // What run() and client() read must be there with the type they read it as.
+                prop_assert!(matches.try_get_one::<Format>("format").is_ok());
+                prop_assert!(matches.try_get_one::<Duration>("timeout").is_ok());
+                prop_assert!(matches.try_get_one::<Duration>("connect-timeout").is_ok());
+                prop_assert!(matches.try_get_one::<usize>("max-response-bytes").is_ok());
+                prop_assert!(matches.try_get_one::<u32>("retries").is_ok());
+                prop_assert!(matches.try_get_one::<bool>("csv-verbatim").is_ok());
+                for t in ["timeout", "connect-timeout"] {
+                    if let Some(d) = matches.get_one::<Duration>(t) {
+                        prop_assert!(in_range(*d));
+                    }
+                }
+            }
+        }
+    }
 }

@@ -2,8 +2,11 @@
 //!
 //! `json` and `jsonl` print the service's data losslessly, every key included. `csv` and `table`
 //! put the typed model's columns first (in the vendor document's order), then any key no model
-//! knows, so nothing is dropped; values are written as the PBX wrote them.
+//! knows, so nothing is dropped; values are written as the PBX wrote them, except that control
+//! characters are escaped (see [`crate::sanitize`]) and CSV cells a spreadsheet would run as a
+//! formula are neutralised unless `--csv-verbatim` asks otherwise.
 
+use crate::sanitize::{self, Formulas};
 use serde_json::{Map, Value};
 use std::io::{self, Write};
 
@@ -53,13 +56,19 @@ pub struct Writer<W: Write> {
     format: Format,
     columns: Option<Vec<String>>,
     model: Option<&'static [&'static str]>,
+    formulas: Formulas,
     csv: Option<csv::Writer<W>>,
     out: Option<W>,
 }
 
 impl<W: Write> Writer<W> {
     /// A writer for `format` (jsonl or csv), with the model's columns when the operation has one.
-    pub fn new(format: Format, model: Option<&'static [&'static str]>, out: W) -> Writer<W> {
+    pub fn new(
+        format: Format,
+        model: Option<&'static [&'static str]>,
+        formulas: Formulas,
+        out: W,
+    ) -> Writer<W> {
         let (csv, out) = match format {
             Format::Csv => (Some(csv::Writer::from_writer(out)), None),
             _ => (None, Some(out)),
@@ -68,6 +77,7 @@ impl<W: Write> Writer<W> {
             format,
             columns: None,
             model,
+            formulas,
             csv,
             out,
         }
@@ -80,7 +90,7 @@ impl<W: Write> Writer<W> {
             Format::Jsonl => {
                 let out = self.out.as_mut().expect("jsonl writes to out");
                 for row in rows {
-                    serde_json::to_writer(&mut *out, row)?;
+                    sanitize::write_json(&mut *out, row, false)?;
                     out.write_all(b"\n")?;
                 }
                 out.flush()
@@ -88,7 +98,8 @@ impl<W: Write> Writer<W> {
             Format::Csv => {
                 if self.columns.is_none() {
                     let cols = columns(self.model, rows);
-                    self.csv.as_mut().expect("csv").write_record(&cols)?;
+                    let header = cols.iter().map(|c| c.as_str());
+                    csv_record(self.csv.as_mut().expect("csv"), self.formulas, header)?;
                     self.columns = Some(cols);
                 }
                 let cols = self.columns.as_ref().expect("set above");
@@ -102,12 +113,13 @@ impl<W: Write> Writer<W> {
                             "a later row has keys the CSV header lacks: {}; use --format jsonl",
                             extra
                                 .iter()
-                                .map(|s| s.as_str())
+                                .map(|s| sanitize::for_terminal(s))
                                 .collect::<Vec<_>>()
                                 .join(", ")
                         )));
                     }
-                    csv.write_record(cols.iter().map(|c| flat.get(c).map_or("", String::as_str)))?;
+                    let cells = cols.iter().map(|c| flat.get(c).map_or("", String::as_str));
+                    csv_record(csv, self.formulas, cells)?;
                 }
                 csv.flush()
             }
@@ -116,31 +128,47 @@ impl<W: Write> Writer<W> {
     }
 }
 
+/// Writes one CSV record, each cell made safe for a spreadsheet and a terminal.
+fn csv_record<'a, W: Write>(
+    csv: &mut csv::Writer<W>,
+    formulas: Formulas,
+    cells: impl Iterator<Item = &'a str>,
+) -> csv::Result<()> {
+    for cell in cells {
+        csv.write_field(sanitize::csv_cell(cell, formulas).as_bytes())?;
+    }
+    csv.write_record(None::<&[u8]>)
+}
+
 /// Prints a whole answer in `format`.
 pub fn print(
     format: Format,
     model: Option<&'static [&'static str]>,
+    formulas: Formulas,
     json: &Value,
     out: &mut impl Write,
 ) -> io::Result<()> {
     match format {
-        Format::Json => writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(json).expect("JSON serialises")
-        ),
-        Format::Jsonl | Format::Csv => Writer::new(format, model, out).rows(&rows_of(json)),
+        Format::Json => {
+            sanitize::write_json(&mut *out, json, true)?;
+            writeln!(out)
+        }
+        Format::Jsonl | Format::Csv => {
+            Writer::new(format, model, formulas, out).rows(&rows_of(json))
+        }
         Format::Table => {
             let rows = rows_of(json);
             let cols = columns(model, &rows);
             let mut table = comfy_table::Table::new();
             table.load_preset(comfy_table::presets::NOTHING);
-            table.set_header(&cols);
+            // A table is for reading in a terminal: every control character is escaped, line
+            // breaks and tabs too, so each row stays one aligned line.
+            table.set_header(cols.iter().map(|c| sanitize::for_terminal(c)));
             for row in &rows {
                 let flat = flatten(row);
                 table.add_row(
                     cols.iter()
-                        .map(|c| flat.get(c).cloned().unwrap_or_default()),
+                        .map(|c| sanitize::for_terminal(flat.get(c).map_or("", String::as_str))),
                 );
             }
             writeln!(
@@ -236,7 +264,7 @@ mod tests {
 
     fn render(format: Format, model: Option<&'static [&'static str]>, json: &Value) -> String {
         let mut out = Vec::new();
-        print(format, model, json, &mut out).unwrap();
+        print(format, model, Formulas::Neutralise, json, &mut out).unwrap();
         String::from_utf8(out).unwrap()
     }
 
@@ -272,9 +300,93 @@ mod tests {
     #[test]
     fn a_csv_key_first_seen_in_a_later_batch_is_an_error_not_a_loss() {
         let mut out = Vec::new();
-        let mut w = Writer::new(Format::Csv, None, &mut out);
+        let mut w = Writer::new(Format::Csv, None, Formulas::Neutralise, &mut out);
         w.rows(&[json!({"a": "1"})]).unwrap();
         let err = w.rows(&[json!({"a": "2", "b": "3"})]).unwrap_err();
         assert!(err.to_string().contains("b"), "{err}");
+    }
+
+    /// An answer whose cells and keys hold terminal escapes and spreadsheet formulas.
+    fn hostile() -> Value {
+        json!({"retorno": [
+            {"nome": "\u{1b}]52;c;aGk=\u{7}", "origem": "=HYPERLINK(\"http://x\",\"y\")",
+             "destino": "\u{9b}31m", "valor": "-12.50", "@key": "\tlead\nnext"},
+            {"nome": "\u{202e}abc\u{7f}", "origem": "@SUM(1)", "destino": "-2+3", "valor": "+55"},
+        ]})
+    }
+
+    fn assert_no_control(text: &str, allowed: &[char]) {
+        let bad: Vec<char> = text
+            .chars()
+            .filter(|&c| sanitize::is_control(c) && !allowed.contains(&c))
+            .collect();
+        assert!(bad.is_empty(), "raw {bad:?} in {text:?}");
+    }
+
+    #[test]
+    fn csv_neutralises_formulas_in_cells_and_header_and_escapes_controls() {
+        let csv = render(Format::Csv, Some(&["origem", "destino"]), &hostile());
+        assert_no_control(&csv, &['\n', '\t']);
+        let rows: Vec<Vec<String>> = csv::Reader::from_reader(csv.as_bytes())
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                [
+                    "'=HYPERLINK(\"http://x\",\"y\")",
+                    r"\u{9b}31m",
+                    r"\x1b]52;c;aGk=\x07",
+                    "-12.50",
+                    "'\tlead\nnext"
+                ],
+                ["'@SUM(1)", "'-2+3", r"\u{202e}abc\x7f", "+55", ""],
+            ]
+        );
+        assert!(
+            csv.starts_with("origem,destino,nome,valor,'@key\n"),
+            "{csv}"
+        );
+    }
+
+    #[test]
+    fn csv_verbatim_keeps_formulas_but_still_escapes_controls() {
+        let mut out = Vec::new();
+        Writer::new(Format::Csv, None, Formulas::Verbatim, &mut out)
+            .rows(&rows_of(&hostile()))
+            .unwrap();
+        let csv = String::from_utf8(out).unwrap();
+        assert_no_control(&csv, &['\n', '\t']);
+        assert!(csv.starts_with("nome,origem,destino,valor,@key\n"), "{csv}");
+        assert!(csv.contains("@SUM(1),-2+3"), "{csv}");
+        assert!(csv.contains("\"=HYPERLINK(\"\"http://x\"\""), "{csv}");
+    }
+
+    #[test]
+    fn tables_escape_every_control_character_and_keep_one_line_a_row() {
+        let table = render(Format::Table, None, &hostile());
+        assert_no_control(&table, &['\n']);
+        assert_eq!(table.lines().count(), 3, "{table}");
+        assert!(table.contains(r"\x1b]52;c;aGk=\x07"), "{table}");
+        assert!(table.contains(r"\tlead\nnext"), "{table}");
+        // Formulas are a spreadsheet's business: a table shows the text as it is.
+        assert!(table.contains("=HYPERLINK("), "{table}");
+    }
+
+    #[test]
+    fn json_and_jsonl_escape_controls_and_read_back_losslessly() {
+        let json = hostile();
+        let pretty = render(Format::Json, None, &json);
+        assert_no_control(&pretty, &['\n']);
+        assert!(pretty.starts_with("{\n  \"retorno\": [\n"), "{pretty}");
+        assert_eq!(serde_json::from_str::<Value>(&pretty).unwrap(), json);
+        let jsonl = render(Format::Jsonl, None, &json);
+        assert_no_control(&jsonl, &['\n']);
+        let back: Vec<Value> = jsonl
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(back, rows_of(&json));
     }
 }

@@ -2,11 +2,13 @@
 //! recording to a file, and downloading the recordings of a whole range.
 
 use crate::output::{self, Format, Writer};
+use crate::sanitize::{self, Formulas};
 use crate::{Failure, check_service, client};
 use clap::{Arg, ArgMatches, Command};
 use indicatif::{ProgressBar, ProgressStyle};
 use jiff::civil::DateTime;
 use serde_json::Value;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -69,22 +71,22 @@ pub fn recordings_command() -> Command {
 fn parse_span(text: &str) -> Result<Duration, Failure> {
     let t = text.trim();
     let (num, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
-    let n: u64 = num.parse().map_err(|_| {
+    let usage = || {
         Failure::usage(format!(
             "--window {text:?}: use a length like 30m, 6h or 1d"
         ))
-    })?;
-    let secs = match unit.trim() {
-        "" | "s" => n,
-        "m" | "min" => n * 60,
-        "h" => n * 3600,
-        "d" => n * 86_400,
-        _ => {
-            return Err(Failure::usage(format!(
-                "--window {text:?}: use a length like 30m, 6h or 1d"
-            )));
-        }
     };
+    let n: u64 = num.parse().map_err(|_| usage())?;
+    let unit_secs: u64 = match unit.trim() {
+        "" | "s" => 1,
+        "m" | "min" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return Err(usage()),
+    };
+    // Past u64 seconds the window is longer than any calendar anyway, but multiplying must not
+    // overflow (a panic in a debug build).
+    let secs = n.checked_mul(unit_secs).ok_or_else(usage)?;
     if secs == 0 {
         return Err(Failure::usage("--window must be longer than zero"));
     }
@@ -139,7 +141,7 @@ async fn each_window(
     while let Some(response) = windows.next_response().await {
         let response = response?;
         check_service(op, &response)?;
-        sink(output::rows_of(response.json()))?;
+        sink(output::rows_of(&response.into_redacted_json()))?;
     }
     Ok(())
 }
@@ -152,12 +154,13 @@ pub async fn cdr_windows(
     args: Vec<Option<String>>,
     span: &str,
     format: Format,
+    formulas: Formulas,
 ) -> Result<(), Failure> {
     let columns = models::columns(op.name);
     let write_err = |e| Failure::io("writing the answer", e);
     match format {
         Format::Jsonl | Format::Csv => {
-            let mut writer = Writer::new(format, columns, std::io::stdout().lock());
+            let mut writer = Writer::new(format, columns, formulas, std::io::stdout().lock());
             each_window(client, op, args, span, |rows| {
                 writer.rows(&rows).map_err(write_err)
             })
@@ -171,7 +174,8 @@ pub async fn cdr_windows(
             })
             .await?;
             let json = serde_json::json!({ "retorno": all });
-            output::print(format, columns, &json, &mut std::io::stdout().lock()).map_err(write_err)
+            let mut out = std::io::stdout().lock();
+            output::print(format, columns, formulas, &json, &mut out).map_err(write_err)
         }
     }
 }
@@ -202,11 +206,10 @@ pub async fn save_recording(
         m.insert("arquivo".into(), Value::String(path.display().to_string()));
         m.insert("bytes".into(), Value::from(saved.bytes));
     }
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&meta).expect("JSON serialises")
-    );
-    Ok(())
+    let mut out = std::io::stdout().lock();
+    sanitize::write_json(&mut out, &meta, true)
+        .and_then(|()| writeln!(out))
+        .map_err(|e| Failure::io("writing the answer", e))
 }
 
 /// A file name from a call id: only characters that are safe everywhere.
@@ -314,12 +317,17 @@ pub async fn recordings(global: &ArgMatches, sub: &ArgMatches) -> Result<(), Fai
     eprintln!(
         "uscall: recordings: {done} downloaded, {} already in {}, {} failed",
         skipped.len(),
-        dir.display(),
+        sanitize::for_terminal(&dir.display().to_string()),
         failures.len()
     );
     failures.sort();
+    // The ids and messages come from the server: escaped, so they cannot drive the terminal.
     for (id, e) in &failures {
-        eprintln!("uscall: recordings: {id}: {e}");
+        eprintln!(
+            "uscall: recordings: {}: {}",
+            sanitize::for_terminal(id),
+            sanitize::for_terminal(e)
+        );
     }
     if failures.is_empty() {
         Ok(())
@@ -332,5 +340,42 @@ pub async fn recordings(global: &ArgMatches, sub: &ArgMatches) -> Result<(), Fai
             ),
             code: 1,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn spans_take_a_unit_and_refuse_zero_and_overflow() {
+        assert_eq!(parse_span("90").ok(), Some(Duration::from_secs(90)));
+        assert_eq!(parse_span("30m").ok(), Some(Duration::from_secs(1800)));
+        assert_eq!(parse_span(" 1d ").ok(), Some(Duration::from_secs(86_400)));
+        for bad in [
+            "0h",
+            "",
+            "d",
+            "1w",
+            "-1d",
+            "1.5h",
+            "213503982334602d",
+            "99999999999999999999",
+        ] {
+            assert!(parse_span(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_window_text_is_a_span_or_a_usage_error(
+            text in prop_oneof![any::<String>(), "[0-9]{1,22}(s|m|min|h|d|x)?"]
+        ) {
+            match parse_span(&text) {
+                Ok(span) => prop_assert!(!span.is_zero()),
+                Err(failure) => prop_assert_eq!(failure.code, 2),
+            }
+        }
     }
 }
