@@ -298,6 +298,70 @@ case("82-raw-esc-byte", "a raw ESC byte (0x1B) inside the return text",
      http("200 OK", XML_LATIN1, nusoap("{&quot;retorno&quot;:&quot;Ana \x1b[1mConcei\u00e7\u00e3o&quot;}").encode("latin-1")),
      err("Malformed", "the XML holds the character U+001B, which XML 1.0 forbids"))
 
+# --- SOAP-encoding references (multiRef) ---------------------------------------------------
+
+
+def axis(part, multirefs):
+    """An Apache Axis 1 rpc/encoded answer, pretty-printed as Axis writes it: the part is
+    named `getAgentReturn` and refers (href) to a multiRef after the response."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<soapenv:Envelope xmlns:soapenv="{SOAP11}" xmlns:xsd="http://www.w3.org/2001/XMLSchema" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n <soapenv:Body>\n'
+        '  <ns1:getAgentResponse soapenv:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/" '
+        f'xmlns:ns1="urn:wsuscall">\n   {part}\n  </ns1:getAgentResponse>\n'
+        + "".join(f"  {m}\n" for m in multirefs)
+        + " </soapenv:Body>\n</soapenv:Envelope>"
+    )
+
+
+def multiref(id, content="", href=None):
+    """Axis's multiRef for a string, or one that refers on."""
+    if href:
+        return f'<multiRef id="{id}" soapenc:root="0" href="#{href}" xmlns:soapenc="http://schemas.xmlsoap.org/soap/encoding/"/>'
+    return (
+        f'<multiRef id="{id}" soapenc:root="0" soapenv:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/" '
+        f'xsi:type="xsd:string" xmlns:soapenc="http://schemas.xmlsoap.org/soap/encoding/">{content}</multiRef>'
+    )
+
+
+# Apache Axis 1 (and ext/soap or NuSOAP set up to write references) answers with the value in a
+# multiRef beside the response; it reads exactly as the inline return part would.
+case("83-ok-multiref", "Axis 1's answer: <getAgentReturn href=\"#id0\"/> and the JSON in <multiRef id=\"id0\">",
+     http("200 OK", XML_UTF8, axis('<getAgentReturn href="#id0"/>', [multiref("id0", OK_AGENTS)])),
+     ok(AGENTS))
+# A gateway that rewrites Axis answers and drops the multiRef, or renames its id.
+case("84-href-missing-id", "an href to an id that no element of the Body has",
+     http("200 OK", XML_UTF8, axis('<getAgentReturn href="#id0"/>', [multiref("id1", OK_AGENTS)])),
+     err("Malformed", 'the return part refers to the id "id0", which no element of the Body has'))
+# Hostile or broken serialisation: references that come back on themselves, which a reader
+# following them without a bound would loop on.
+case("85-href-cycle", "multiRefs that refer to each other in a circle",
+     http("200 OK", XML_UTF8, axis('<getAgentReturn href="#id0"/>', [multiref("id0", href="id1"), multiref("id1", href="id0")])),
+     err("Malformed", "the references from the return part go round in a circle: id0 -> id1 -> id0"))
+
+# --- ambiguous envelopes -------------------------------------------------------------------
+# A proxy or a PHP hook that appends its own element to the Body, after the response.
+case("86-two-body-children", "a second element in the Body after the response",
+     http("200 OK", XML_UTF8, nusoap(OK_AGENTS, "UTF-8").replace("</SOAP-ENV:Body>", "<aviso>manutenção às 22h</aviso></SOAP-ENV:Body>")),
+     err("Malformed", "the Body holds two answers, <getAgentResponse> and <aviso>"))
+# A handler that failed after the answer had been serialised: a Fault follows the response.
+case("87-fault-after-response", "a SOAP Fault after the response, in the same Body",
+     http("200 OK", XML_UTF8, nusoap(OK_AGENTS, "UTF-8").replace(
+         "</SOAP-ENV:Body>", "<SOAP-ENV:Fault><faultcode>SOAP-ENV:Server</faultcode>"
+         "<faultstring>Falha no banco</faultstring></SOAP-ENV:Fault></SOAP-ENV:Body>")),
+     err("Malformed", "the Body holds a Fault beside <getAgentResponse>"))
+# A cache or load balancer that hands back the answer to another call (getExtens for getAgent).
+case("88-wrong-wrapper-name", "the response to another operation (getExtensResponse to a getAgent call)",
+     http("200 OK", XML_UTF8, nusoap(json_return({"retorno": [{"num": "2001", "tipo": "pbx"}]}), "UTF-8", response="getExtensResponse")),
+     err("Malformed", "the Body holds <getExtensResponse> where getAgent's answer is <getAgentResponse>"))
+# A server returning the JSON twice, as two return parts (say, an old and a new format during a
+# migration): which one was meant cannot be told.
+case("89-two-return-parts", "two return parts in the response",
+     http("200 OK", XML_UTF8, nusoap(OK_AGENTS, "UTF-8").replace(
+         "</return>", '</return><return xsi:type="xsd:string">' + json_return({"retorno": []}) + "</return>", 1)),
+     err("Malformed", "<getAgentResponse> holds two parts, <return> and <return>"))
+
 
 def main():
     for old in os.listdir(HERE):

@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
+use uscall_client::enums::StartCallTipo;
 use uscall_client::{Client, Error, Retries};
 
 const TOKEN: &str = "corpus-token";
@@ -176,6 +177,44 @@ async fn every_corpus_answer_gives_its_expected_outcome() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// startCall answered with getAgent's answer (a proxy or pooled connection mixing up calls): the
+/// request reached the PBX, which may have dialled, so the outcome is unknown, not a success,
+/// and the unreadable answer underneath says why.
+#[tokio::test(flavor = "multi_thread")]
+async fn start_call_answered_with_another_operations_response_is_outcome_unknown() {
+    let json = r#"{"retorno":[{"agente":"600","nome":"Ana"}]}"#.replace('"', "&quot;");
+    let body = uscall_client::fuzzing::nusoap_envelope("getAgent", json.as_bytes());
+    let reply = uscall_tests::http_response("200 OK", "text/xml; charset=ISO-8859-1", &body);
+    let (url, hits) = uscall_tests::canned(reply).await;
+    let client = client(&url, None);
+    let raw = client
+        .raw()
+        .start_call("outbound", "2001", "11999990000", "1")
+        .await
+        .map(|response| response.raw().to_owned());
+    let typed = client
+        .start_call(StartCallTipo::Outbound, "2001", "11999990000", "1")
+        .await
+        .map(|_| ());
+    for err in [raw.unwrap_err(), typed.unwrap_err()] {
+        let Error::OutcomeUnknown { operation, source } = &err else {
+            panic!("expected OutcomeUnknown, got {err:?}");
+        };
+        assert_eq!(*operation, "startCall");
+        assert!(matches!(**source, Error::Malformed { .. }), "{source:?}");
+        let message = source.to_string();
+        assert!(
+            message.contains(
+                "the Body holds <getAgentResponse> where startCall's answer is <startCallResponse>"
+            ),
+            "{message}"
+        );
+        assert!(err.to_string().contains("cdrSearch"), "{err}");
+    }
+    // Each call was sent once: an action is never retried.
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 2);
 }
 
 fn http(extra_headers: &str, body: &[u8]) -> Vec<u8> {

@@ -93,14 +93,17 @@ async fn canned(reply: Vec<u8>) -> Canned {
 
 use uscall_tests::http_response as http;
 
-/// A NuSOAP-shaped answer whose `return` holds `escaped` (already XML-escaped).
-fn nusoap_answer(decl_encoding: &str, escaped: &[u8]) -> Vec<u8> {
+/// A NuSOAP-shaped answer to `operation` whose `return` holds `escaped` (already XML-escaped).
+fn nusoap_answer(operation: &str, decl_encoding: &str, escaped: &[u8]) -> Vec<u8> {
     let mut out = format!(
-        "<?xml version=\"1.0\" encoding=\"{decl_encoding}\"?><SOAP-ENV:Envelope SOAP-ENV:encodingStyle=\"http://schemas.xmlsoap.org/soap/encoding/\" xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:SOAP-ENC=\"http://schemas.xmlsoap.org/soap/encoding/\"><SOAP-ENV:Body><ns1:startCallResponse xmlns:ns1=\"urn:wsuscall\"><return xsi:type=\"xsd:string\">"
+        "<?xml version=\"1.0\" encoding=\"{decl_encoding}\"?><SOAP-ENV:Envelope SOAP-ENV:encodingStyle=\"http://schemas.xmlsoap.org/soap/encoding/\" xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:SOAP-ENC=\"http://schemas.xmlsoap.org/soap/encoding/\"><SOAP-ENV:Body><ns1:{operation}Response xmlns:ns1=\"urn:wsuscall\"><return xsi:type=\"xsd:string\">"
     )
     .into_bytes();
     out.extend_from_slice(escaped);
-    out.extend_from_slice(b"</return></ns1:startCallResponse></SOAP-ENV:Body></SOAP-ENV:Envelope>");
+    out.extend_from_slice(
+        format!("</return></ns1:{operation}Response></SOAP-ENV:Body></SOAP-ENV:Envelope>")
+            .as_bytes(),
+    );
     out
 }
 
@@ -108,7 +111,11 @@ fn ok_answer() -> Vec<u8> {
     http(
         "200 OK",
         "text/xml; charset=ISO-8859-1",
-        &nusoap_answer("ISO-8859-1", b"{&quot;retorno&quot;:&quot;ok&quot;}"),
+        &nusoap_answer(
+            "startCall",
+            "ISO-8859-1",
+            b"{&quot;retorno&quot;:&quot;ok&quot;}",
+        ),
     )
 }
 
@@ -227,7 +234,7 @@ async fn charsets_latin1_raw_utf8_in_latin1_bom_and_http_header() {
     let r = retorno_of(http(
         "200 OK",
         "text/xml; charset=ISO-8859-1",
-        &nusoap_answer("ISO-8859-1", json_latin1),
+        &nusoap_answer("getAgent", "ISO-8859-1", json_latin1),
     ))
     .await;
     assert_eq!(r.unwrap(), "NÃO ATENDIDA");
@@ -235,7 +242,7 @@ async fn charsets_latin1_raw_utf8_in_latin1_bom_and_http_header() {
     let r = retorno_of(http(
         "200 OK",
         "text/xml; charset=ISO-8859-1",
-        &nusoap_answer("ISO-8859-1", json_utf8),
+        &nusoap_answer("getAgent", "ISO-8859-1", json_utf8),
     ))
     .await;
     assert_eq!(r.unwrap(), "NÃO ATENDIDA");
@@ -243,20 +250,20 @@ async fn charsets_latin1_raw_utf8_in_latin1_bom_and_http_header() {
     let r = retorno_of(http(
         "200 OK",
         "text/xml",
-        &nusoap_answer("ISO-8859-1", json_latin1),
+        &nusoap_answer("getAgent", "ISO-8859-1", json_latin1),
     ))
     .await;
     assert_eq!(r.unwrap(), "NÃO ATENDIDA");
     // A UTF-8 BOM before the declaration.
     let mut bom = b"\xef\xbb\xbf".to_vec();
-    bom.extend(nusoap_answer("UTF-8", json_utf8));
+    bom.extend(nusoap_answer("getAgent", "UTF-8", json_utf8));
     let r = retorno_of(http("200 OK", "text/xml", &bom)).await;
     assert_eq!(r.unwrap(), "NÃO ATENDIDA");
     // A UTF-8 label on bytes that are not UTF-8 is an error, not a guess.
     let err = retorno_of(http(
         "200 OK",
         "text/xml; charset=utf-8",
-        &nusoap_answer("UTF-8", json_latin1),
+        &nusoap_answer("getAgent", "UTF-8", json_latin1),
     ))
     .await
     .unwrap_err();
@@ -341,7 +348,7 @@ async fn http_errors_keep_the_status_and_a_short_excerpt() {
 
 #[tokio::test]
 async fn truncated_xml_and_non_json_returns_are_errors_keeping_what_arrived() {
-    let mut truncated = nusoap_answer("UTF-8", b"{&quot;retorno&quot;:[]}");
+    let mut truncated = nusoap_answer("getAgent", "UTF-8", b"{&quot;retorno&quot;:[]}");
     truncated.truncate(truncated.len() - 30);
     let err = retorno_of(http("200 OK", "text/xml", &truncated))
         .await
@@ -351,7 +358,7 @@ async fn truncated_xml_and_non_json_returns_are_errors_keeping_what_arrived() {
     let err = retorno_of(http(
         "200 OK",
         "text/xml",
-        &nusoap_answer("UTF-8", b"Warning: mysql_connect(): erro"),
+        &nusoap_answer("getAgent", "UTF-8", b"Warning: mysql_connect(): erro"),
     ))
     .await
     .unwrap_err();

@@ -55,7 +55,7 @@ fn cdr_answer(rows: usize) -> Vec<u8> {
 
 /// The JSON inside the 10k-row answer (what the envelope's `return` part carries).
 fn cdr_json(body: &[u8]) -> String {
-    parse_response(body, CONTENT_TYPE, 200)
+    parse_response("cdrSearch", body, CONTENT_TYPE, 200)
         .expect("the generated answer parses")
         .raw()
         .to_owned()
@@ -64,13 +64,15 @@ fn cdr_json(body: &[u8]) -> String {
 fn parsing(c: &mut Criterion) {
     let large = cdr_answer(10_000);
     let mut group = c.benchmark_group("parse_response");
-    for (name, body) in [
-        ("getExtens_8_rows", SMALL),
-        ("cdrSearch_10k_rows", &large[..]),
+    for (name, operation, body) in [
+        ("getExtens_8_rows", "getExtens", SMALL),
+        ("cdrSearch_10k_rows", "cdrSearch", &large[..]),
     ] {
         group.throughput(Throughput::Bytes(body.len() as u64));
         group.bench_with_input(BenchmarkId::from_parameter(name), body, |b, body| {
-            b.iter(|| parse_response(black_box(body), CONTENT_TYPE, 200).expect("parses"));
+            b.iter(|| {
+                parse_response(operation, black_box(body), CONTENT_TYPE, 200).expect("parses")
+            });
         });
     }
     group.finish();
@@ -80,25 +82,30 @@ fn parsing(c: &mut Criterion) {
     let mut group = c.benchmark_group("typed_rows");
     group.throughput(Throughput::Bytes(SMALL.len() as u64));
     group.bench_function("getExtens_8_rows", |b| {
-        b.iter(|| parse_rows::<Extension>(black_box(SMALL), CONTENT_TYPE, 200).expect("rows"));
+        b.iter(|| {
+            parse_rows::<Extension>("getExtens", black_box(SMALL), CONTENT_TYPE, 200).expect("rows")
+        });
     });
     group.bench_function("getExtens_8_rows_value_path", |b| {
         b.iter(|| {
-            let response = parse_response(black_box(SMALL), CONTENT_TYPE, 200).expect("parses");
+            let response =
+                parse_response("getExtens", black_box(SMALL), CONTENT_TYPE, 200).expect("parses");
             models::rows::<Extension>(&response).expect("rows")
         });
     });
     group.throughput(Throughput::Bytes(large.len() as u64));
     group.bench_function("cdrSearch_10k_rows", |b| {
         b.iter(|| {
-            let rows = parse_rows::<Cdr>(black_box(&large), CONTENT_TYPE, 200).expect("rows");
+            let rows =
+                parse_rows::<Cdr>("cdrSearch", black_box(&large), CONTENT_TYPE, 200).expect("rows");
             assert_eq!(rows.len(), 10_000);
             rows
         });
     });
     group.bench_function("cdrSearch_10k_rows_value_path", |b| {
         b.iter(|| {
-            let response = parse_response(black_box(&large), CONTENT_TYPE, 200).expect("parses");
+            let response =
+                parse_response("cdrSearch", black_box(&large), CONTENT_TYPE, 200).expect("parses");
             let rows = models::rows::<Cdr>(&response).expect("rows");
             assert_eq!(rows.len(), 10_000);
             rows

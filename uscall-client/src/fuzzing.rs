@@ -17,30 +17,49 @@ use serde::de::DeserializeOwned;
 /// The token the fuzzing entry points redact, as a client configured with it would.
 pub const TOKEN: &str = "fuzz-token";
 
-/// Reads an HTTP body the way a call does after receiving it: charset, SOAP envelope, Fault,
-/// the JSON of the `return` part. `status` is the HTTP status; redirects are not covered.
+/// The operation that raw HTTP responses ([`parse_http_response`]) and envelopes
+/// ([`envelope_paths_agree`]) are read as the answer to: the response corpus's
+/// (`tests/corpus`), whose answers are `<getAgentResponse>`.
+pub const OPERATION: &str = "getAgent";
+
+/// Reads an HTTP body the way a call of `operation` does after receiving it: charset, SOAP
+/// envelope (whose response must be `operation`'s), Fault, the JSON of the `return` part.
+/// `status` is the HTTP status; redirects are not covered.
 ///
 /// This is the very function a call uses after receiving the body.
-pub fn parse_response(body: &[u8], content_type: Option<&str>, status: u16) -> Result<Response> {
-    return_text(body, content_type, status).and_then(|text| Response::parse("fuzz", text, TOKEN))
+pub fn parse_response(
+    operation: &'static str,
+    body: &[u8],
+    content_type: Option<&str>,
+    status: u16,
+) -> Result<Response> {
+    return_text(operation, body, content_type, status)
+        .and_then(|text| Response::parse(operation, text, TOKEN))
 }
 
 /// The return part's text, as the transport reads it from an HTTP answer.
-fn return_text(body: &[u8], content_type: Option<&str>, status: u16) -> Result<String> {
+fn return_text(
+    operation: &'static str,
+    body: &[u8],
+    content_type: Option<&str>,
+    status: u16,
+) -> Result<String> {
     let content_type = content_type.map(str::to_owned);
-    crate::transport::read("fuzz", TOKEN, status, content_type, None, body, None)
+    crate::transport::read(operation, TOKEN, status, content_type, None, body, None)
 }
 
-/// Reads an HTTP body into typed rows of `T` the way a typed call does: [`parse_response`]'s
-/// steps, then the JSON text straight into the rows (the `Value` path only when that fails).
+/// Reads an HTTP body into typed rows of `T` the way a typed call of `operation` does:
+/// [`parse_response`]'s steps, then the JSON text straight into the rows (the `Value` path
+/// only when that fails).
 pub fn parse_rows<T: DeserializeOwned>(
+    operation: &'static str,
     body: &[u8],
     content_type: Option<&str>,
     status: u16,
 ) -> Result<models::Rows<T>> {
-    let text = return_text(body, content_type, status)?;
+    let text = return_text(operation, body, content_type, status)?;
     let secrets = std::sync::Arc::new(crate::redact::Secrets::new([TOKEN]));
-    models::from_text("fuzz", text, &secrets, models::fast_rows, models::rows)
+    models::from_text(operation, text, &secrets, models::fast_rows, models::rows)
 }
 
 /// Builds the request envelope a call of `operation` (wire, Rust or command-line name) sends,
@@ -78,8 +97,8 @@ pub fn stream_recording(
 /// the whole path does not, or one of another size.
 pub fn recording_paths_agree(body: &[u8], content_type: Option<&str>, piece: usize) {
     let streamed = stream_recording(body, content_type, piece);
-    let whole =
-        parse_response(body, content_type, 200).and_then(|resp| models::one::<Recording>(&resp));
+    let whole = parse_response("audioDownload", body, content_type, 200)
+        .and_then(|resp| models::one::<Recording>(&resp));
     if let Ok(Some(bytes)) = streamed {
         match whole {
             Ok(recording) => assert_eq!(recording.audio.len() as u64, bytes, "streamed size"),
@@ -89,11 +108,12 @@ pub fn recording_paths_agree(body: &[u8], content_type: Option<&str>, piece: usi
 }
 
 /// Splits a raw HTTP/1.1 response (status line, headers, blank line, body) and reads it with
-/// [`parse_response`]. Input without a head is a body with status 200 and no `Content-Type`.
-/// The body is taken as is: no chunked transfer coding, no decompression.
+/// [`parse_response`], as the answer to [`OPERATION`]. Input without a head is a body with
+/// status 200 and no `Content-Type`. The body is taken as is: no chunked transfer coding, no
+/// decompression.
 pub fn parse_http_response(raw: &[u8]) -> Result<Response> {
     let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") else {
-        return parse_response(raw, None, 200);
+        return parse_response(OPERATION, raw, None, 200);
     };
     let head = String::from_utf8_lossy(&raw[..end]);
     let mut lines = head.split("\r\n");
@@ -108,7 +128,7 @@ pub fn parse_http_response(raw: &[u8]) -> Result<Response> {
             .eq_ignore_ascii_case("content-type")
             .then(|| value.trim())
     });
-    parse_response(&raw[end + 4..], content_type, status)
+    parse_response(OPERATION, &raw[end + 4..], content_type, status)
 }
 
 /// Wraps `text` as the `return` part of a NuSOAP answer, escaped as the client escapes request
@@ -123,34 +143,34 @@ pub fn return_round_trip(text: &str) -> Option<std::result::Result<String, Strin
         return None;
     }
     let mut xml = String::from(
-        "<SOAP-ENV:Envelope xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\"><SOAP-ENV:Body><ns1:r xmlns:ns1=\"urn:wsuscall\"><return>",
+        "<SOAP-ENV:Envelope xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\"><SOAP-ENV:Body><ns1:getAgentResponse xmlns:ns1=\"urn:wsuscall\"><return>",
     );
     envelope::escape_into(&mut xml, text);
-    xml.push_str("</return></ns1:r></SOAP-ENV:Body></SOAP-ENV:Envelope>");
-    Some(match response::parse(&xml) {
+    xml.push_str("</return></ns1:getAgentResponse></SOAP-ENV:Body></SOAP-ENV:Envelope>");
+    Some(match response::parse(&xml, "getAgent") {
         Ok(Parsed::Return(out)) => Ok(out),
         Ok(Parsed::Fault(f)) => Err(format!("read back as a fault: {f}")),
         Err(e) => Err(e.message),
     })
 }
 
-/// Reads `xml` as a SOAP envelope both ways the client can: the one-pass return text and the
-/// event parser. Panics if they disagree.
+/// Reads `xml` as a SOAP envelope answering [`OPERATION`] both ways the client can: the
+/// one-pass return text and the event parser. Panics if they disagree.
 pub fn envelope_paths_agree(xml: &str) {
-    let by_events = response::parse_by_events(xml);
+    let by_events = response::parse_by_events(xml, OPERATION);
     assert_eq!(
-        response::parse(xml),
+        response::parse(xml, OPERATION),
         by_events,
         "the one-pass return text and the event parser disagree"
     );
     // Read again with its envelope start known (from itself, and from NuSOAP's answer).
-    let nusoap = nusoap_envelope("getExtens", b"{&quot;retorno&quot;:[]}");
+    let nusoap = nusoap_envelope(OPERATION, b"{&quot;retorno&quot;:[]}");
     let nusoap = String::from_utf8(nusoap).expect("ASCII");
     for first in [xml, nusoap.as_str()] {
         let known = response::Prefixes::default();
-        let _ = response::parse_known(first, "fuzz", &known);
+        let _ = response::parse_known(first, OPERATION, &known);
         assert_eq!(
-            response::parse_known(xml, "fuzz", &known),
+            response::parse_known(xml, OPERATION, &known),
             by_events,
             "a known envelope start changes the answer"
         );

@@ -1,12 +1,19 @@
 //! Reads a SOAP response: the body within its size limit, then the return part's text or the
-//! Fault, refusing anything else (DTDs, undefined entities, nesting deeper than [`MAX_DEPTH`]).
+//! Fault, refusing anything else (DTDs, undefined entities, characters XML 1.0 forbids, nesting
+//! deeper than [`MAX_DEPTH`], a Body that holds more than one answer).
 
 use crate::envelope::{SOAP11_ENV, SOAP12_ENV};
 use crate::error::{Error, Fault};
-use quick_xml::NsReader;
+use quick_xml::events::attributes::Attribute;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::name::{Namespace, ResolveResult};
+use quick_xml::{NsReader, XmlVersion};
+use refs::{SOAP12_ENC, Targets, Value};
 use std::borrow::Cow;
+
+mod refs;
+#[cfg(test)]
+mod tests;
 
 /// The deepest element nesting accepted. A USCall answer is four deep (Envelope, Body,
 /// response, return) and a fault detail a few more; the bound keeps hostile input from growing
@@ -145,7 +152,13 @@ pub(crate) struct ParseError {
     pub position: usize,
 }
 
-/// Parses a decoded SOAP 1.1 or 1.2 envelope. Elements are matched by namespace, not by prefix.
+/// Parses a decoded SOAP 1.1 or 1.2 envelope answering `operation`. Elements are matched by
+/// namespace, not by prefix.
+///
+/// The Body must hold one element: a Fault, or `operation`'s response (`{operation}Response`,
+/// as NuSOAP, ext/soap and Axis name it, in any case) with exactly one part, whose value may be
+/// written elsewhere in the Body and referred to (SOAP encoding's `href`/`multiRef`, see
+/// [`refs`]). Anything more is ambiguous, and refused rather than read one way or the other.
 ///
 /// A USCall answer is a few hundred bytes of envelope around one text node that can be tens of
 /// megabytes, with every JSON quote written `&quot;`: event by event that is millions of events.
@@ -157,8 +170,8 @@ pub(crate) struct ParseError {
 ///
 /// Even for a small answer (getExtens, 1.5 KB) this is cheaper: its 100-odd entities are as many
 /// events, which cost far more than a second parse of the bare envelope.
-pub(crate) fn parse(xml: &str) -> Result<Parsed, ParseError> {
-    parse_remembering(xml, |_, _| {})
+pub(crate) fn parse(xml: &str, operation: &str) -> Result<Parsed, ParseError> {
+    parse_remembering(xml, operation, |_, _| {})
 }
 
 /// [`parse`], skipping the envelope's start when it is byte for byte one already read for
@@ -175,7 +188,9 @@ pub(crate) fn parse_known(
     {
         return Ok(Parsed::Return(text));
     }
-    parse_remembering(xml, |start, open| known.put(operation, &xml[..start], open))
+    parse_remembering(xml, operation, |start, open| {
+        known.put(operation, &xml[..start], open)
+    })
 }
 
 /// The envelope starts already read, by operation (see [`parse_known`]); one per client.
@@ -228,9 +243,10 @@ impl Prefix {
 /// one-pass path read the answer.
 fn parse_remembering(
     xml: &str,
+    operation: &str,
     remember: impl FnOnce(usize, &[Cow<'_, str>]),
 ) -> Result<Parsed, ParseError> {
-    let (result, cut) = parse_events(xml, true);
+    let (result, cut) = parse_events(xml, operation, true);
     let Some(Cut {
         start,
         end,
@@ -246,11 +262,11 @@ fn parse_remembering(
         return Ok(Parsed::Return(text));
     }
     let rest = [&xml[..start], &xml[end..]].concat();
-    match parse_events(&rest, false).0 {
+    match parse_events(&rest, operation, false).0 {
         Ok(Parsed::Return(empty)) if empty.is_empty() => Ok(Parsed::Return(text)),
         // Not the same document without its text (cannot happen); or an error after the text,
         // which the full parse reports at its true position.
-        _ => parse_events(xml, false).0,
+        _ => parse_events(xml, operation, false).0,
     }
 }
 
@@ -284,15 +300,20 @@ fn closes(suffix: &str, open: &[Cow<'_, str>]) -> bool {
 }
 
 /// [`parse`] event by event only, for tests and fuzzing to check that both ways agree.
-pub(crate) fn parse_by_events(xml: &str) -> Result<Parsed, ParseError> {
-    parse_events(xml, false).0
+pub(crate) fn parse_by_events(xml: &str, operation: &str) -> Result<Parsed, ParseError> {
+    parse_events(xml, operation, false).0
 }
 
-fn parse_events(xml: &str, cut: bool) -> (Result<Parsed, ParseError>, Option<Cut<'_>>) {
+fn parse_events<'i>(
+    xml: &'i str,
+    operation: &str,
+    cut: bool,
+) -> (Result<Parsed, ParseError>, Option<Cut<'i>>) {
     let mut reader = NsReader::from_str(xml);
     let mut p = Parser {
         reader: &mut reader,
         input: xml,
+        operation,
         depth: 0,
         cut: cut.then_some(None),
         open: Vec::new(),
@@ -308,15 +329,17 @@ fn parse_events(xml: &str, cut: bool) -> (Result<Parsed, ParseError>, Option<Cut
 
 /// Where the return part's text begins: the byte offset just past its start tag, when `xml` (a
 /// prefix of a document, possibly) reaches it and it is what [`parse`] would read as text, that
-/// is the first child of a response that is the Body's first child, neither nil nor empty.
-/// `None` otherwise: a Fault, anything [`parse`] refuses before that point, or a prefix that
-/// stops short of it. It walks the document exactly as [`parse`] does, so that `parse` on the
-/// same bytes followed by anything reads this element as the return part.
-pub(crate) fn return_text_start(xml: &str) -> Option<usize> {
+/// is the first child of `operation`'s response that is the Body's first child, neither nil,
+/// nor empty, nor a reference. `None` otherwise: a Fault, anything [`parse`] refuses before
+/// that point, or a prefix that stops short of it. It walks the document exactly as [`parse`]
+/// does, so that `parse` on the same bytes followed by anything reads this element as the
+/// return part (or refuses the document).
+pub(crate) fn return_text_start(xml: &str, operation: &str) -> Option<usize> {
     let mut reader = NsReader::from_str(xml);
     let mut p = Parser {
         reader: &mut reader,
         input: xml,
+        operation,
         depth: 0,
         cut: None,
         open: Vec::new(),
@@ -327,6 +350,8 @@ pub(crate) fn return_text_start(xml: &str) -> Option<usize> {
 struct Parser<'r, 'i> {
     reader: &'r mut NsReader<&'i [u8]>,
     input: &'i str,
+    /// The operation answered, whose response the Body must hold.
+    operation: &'r str,
     /// How many elements are open.
     depth: usize,
     /// `Some` when the return text may be cut out: then `Some(Some(_))` once it has been.
@@ -343,6 +368,10 @@ struct Elem<'i> {
     local: Cow<'i, str>,
     nil: bool,
     empty: bool,
+    /// Its `id` (SOAP 1.1) or `enc:id` (SOAP 1.2): what a reference names it by.
+    id: Option<String>,
+    /// The id its `href="#id"` (SOAP 1.1) or `enc:ref="id"` (SOAP 1.2) refers to.
+    reference: Option<String>,
 }
 
 impl<'i> Parser<'_, 'i> {
@@ -363,7 +392,10 @@ impl<'i> Parser<'_, 'i> {
         }
         let mut found = None;
         while let Some(child) = self.next_child()? {
-            if child.soap && child.local == "Body" && found.is_none() {
+            if child.soap && child.local == "Body" {
+                if found.is_some() {
+                    return Err("the Envelope holds two Bodies".into());
+                }
                 if child.empty {
                     return Err("the Body is empty".into());
                 }
@@ -398,11 +430,12 @@ impl<'i> Parser<'_, 'i> {
             let Some(wrapper) = self.next_child()? else {
                 return Ok(None);
             };
-            if (wrapper.soap && wrapper.local == "Fault") || wrapper.empty {
+            let fault = wrapper.soap && wrapper.local == "Fault";
+            if fault || wrapper.empty || self.wrapper(&wrapper).is_err() {
                 return Ok(None);
             }
             return Ok(match self.next_child()? {
-                Some(part) if !part.nil && !part.empty => {
+                Some(part) if !part.nil && !part.empty && part.reference.is_none() => {
                     usize::try_from(self.reader.buffer_position()).ok()
                 }
                 _ => None,
@@ -411,40 +444,100 @@ impl<'i> Parser<'_, 'i> {
         Ok(None)
     }
 
+    /// The Body: one Fault, or the response and the elements its part refers to. Which of two
+    /// answers a server meant cannot be told, so a second one is refused, not skipped.
     fn body(&mut self) -> Result<Parsed, String> {
-        let mut result = None;
+        let first = self.next_child()?.ok_or("the Body is empty")?;
+        let fault = first.soap && first.local == "Fault";
+        let answer = if fault {
+            Err(self.fault(&first)?)
+        } else {
+            self.wrapper(&first)?;
+            Ok(self.response(&first)?)
+        };
+        let mut targets = Targets::default();
         while let Some(child) = self.next_child()? {
-            if result.is_some() {
-                self.skip(&child)?;
-            } else if child.soap && child.local == "Fault" {
-                result = Some(Parsed::Fault(self.fault(&child)?));
-            } else {
-                result = Some(Parsed::Return(self.response(&child)?));
+            if fault {
+                return Err(format!("the Body holds <{}> beside a Fault", child.local));
             }
+            if child.soap && child.local == "Fault" {
+                return Err(format!("the Body holds a Fault beside <{}>", first.local));
+            }
+            let Some(id) = child.id.clone() else {
+                return Err(format!(
+                    "the Body holds two answers, <{}> and <{}>",
+                    first.local, child.local
+                ));
+            };
+            // Checked before the value is read, so that no more than the bound is.
+            targets.room()?;
+            let value = self.value(&child)?;
+            targets.add(id, &child.local, value)?;
         }
-        result.ok_or_else(|| "the Body is empty".into())
+        match answer {
+            Err(fault) => Ok(Parsed::Fault(fault)),
+            Ok(value) => targets.resolve(value).map(Parsed::Return),
+        }
     }
 
-    fn response(&mut self, wrapper: &Elem) -> Result<String, String> {
+    /// Refuses a response named for another operation than the one called: `{operation}Response`
+    /// as rpc servers name it, in any case (the generated table is all rpc; a document/literal
+    /// operation's output element follows the same convention).
+    fn wrapper(&self, wrapper: &Elem) -> Result<(), String> {
+        let (name, operation) = (wrapper.local.as_bytes(), self.operation.as_bytes());
+        let ours = name.len() == operation.len() + "Response".len()
+            && name[..operation.len()].eq_ignore_ascii_case(operation)
+            && name[operation.len()..].eq_ignore_ascii_case(b"Response");
+        if ours {
+            return Ok(());
+        }
+        Err(format!(
+            "the Body holds <{}> where {}'s answer is <{}Response>",
+            wrapper.local, self.operation, self.operation
+        ))
+    }
+
+    /// The response's one part: its value, or (when cutting) `Err("")` with the text cut out.
+    fn response(&mut self, wrapper: &Elem) -> Result<Value, String> {
+        let no_part = || format!("<{}> has no return part", wrapper.local);
         if wrapper.empty {
-            return Err(format!("<{}> has no return part", wrapper.local));
+            return Err(no_part());
         }
-        let mut value = None;
-        while let Some(part) = self.next_child()? {
-            if value.is_some() {
-                self.skip(&part)?;
-            } else if part.nil {
-                self.skip(&part)?;
-                value = Some(String::new());
-            } else if let Some(text) = self.cut_text(&part) {
-                self.cut = Some(Some(text));
-                // Stop here: `parse` checks the rest of the envelope without the text.
-                return Err(String::new());
-            } else {
-                value = Some(self.text(&part)?);
+        let part = self.next_child()?.ok_or_else(no_part)?;
+        if !part.nil
+            && part.reference.is_none()
+            && let Some(text) = self.cut_text(&part)
+        {
+            self.cut = Some(Some(text));
+            // Stop here: `parse` checks the rest of the envelope without the text.
+            return Err(String::new());
+        }
+        let value = self.value(&part)?;
+        if let Some(second) = self.next_child()? {
+            return Err(format!(
+                "<{}> holds two parts, <{}> and <{}>",
+                wrapper.local, part.local, second.local
+            ));
+        }
+        Ok(value)
+    }
+
+    /// An accessor's value: its text (empty when nil), or the id it refers to.
+    fn value(&mut self, elem: &Elem) -> Result<Value, String> {
+        if let Some(id) = &elem.reference {
+            if !self.text(elem)?.trim().is_empty() {
+                return Err(format!(
+                    "<{}> holds both a reference and a value",
+                    elem.local
+                ));
             }
+            return Ok(Value::Ref(id.clone()));
         }
-        value.ok_or_else(|| format!("<{}> has no return part", wrapper.local))
+        if elem.nil {
+            self.skip(elem)?;
+            return Ok(Value::Text(String::new()));
+        }
+        self.text(elem).map(Value::Text)
     }
 
     fn fault(&mut self, fault: &Elem) -> Result<Fault, String> {
@@ -573,8 +666,8 @@ impl<'i> Parser<'_, 'i> {
     fn next_child(&mut self) -> Result<Option<Elem<'i>>, String> {
         loop {
             match self.event()? {
-                Event::Start(s) => return Ok(Some(self.elem(&s, false))),
-                Event::Empty(s) => return Ok(Some(self.elem(&s, true))),
+                Event::Start(s) => return self.elem(&s, false).map(Some),
+                Event::Empty(s) => return self.elem(&s, true).map(Some),
                 Event::End(_) => return Ok(None),
                 Event::Text(t) if t.xml10_content().trim().is_empty() => {}
                 Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) => {
@@ -590,8 +683,8 @@ impl<'i> Parser<'_, 'i> {
     fn next_element(&mut self) -> Result<Option<Elem<'i>>, String> {
         loop {
             match self.event()? {
-                Event::Start(s) => return Ok(Some(self.elem(&s, false))),
-                Event::Empty(s) => return Ok(Some(self.elem(&s, true))),
+                Event::Start(s) => return self.elem(&s, false).map(Some),
+                Event::Empty(s) => return self.elem(&s, true).map(Some),
                 Event::Eof => return Ok(None),
                 Event::Text(t) if t.xml10_content().trim().is_empty() => {}
                 Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) => {
@@ -602,7 +695,7 @@ impl<'i> Parser<'_, 'i> {
         }
     }
 
-    fn elem(&self, start: &BytesStart<'_>, empty: bool) -> Elem<'i> {
+    fn elem(&self, start: &BytesStart<'_>, empty: bool) -> Result<Elem<'i>, String> {
         let (ns, local) = self.reader.resolver().resolve_element(start.name());
         let namespace = match ns {
             ResolveResult::Bound(Namespace(n)) => Some(n),
@@ -613,20 +706,54 @@ impl<'i> Parser<'_, 'i> {
         let namespace = (!soap && local == "Envelope")
             .then(|| namespace.map(str::to_owned))
             .flatten();
-        // Attributes are only looked at when one may be `nil` (iterating them is most of the
-        // cost of an element, and the Envelope carries five namespace declarations).
-        let nil = start.attributes_raw().contains("nil")
-            && start
-                .attributes()
-                .flatten()
-                .any(|a| a.key.local_name().as_ref() == "nil" && matches!(&*a.value, "true" | "1"));
-        Elem {
+        let mut elem = Elem {
             soap,
             namespace,
             local,
-            nil,
+            nil: false,
             empty,
+            id: None,
+            reference: None,
+        };
+        // Attributes are only looked at when one may be `nil`, an id or a reference (iterating
+        // them is most of the cost of an element, and the Envelope carries five namespace
+        // declarations).
+        let raw = start.attributes_raw();
+        if raw.contains("nil") || raw.contains("id") || raw.contains("ref") {
+            for a in start.attributes().flatten() {
+                self.attribute(&a, &mut elem)?;
+            }
         }
+        Ok(elem)
+    }
+
+    /// Notes what `a` says of `elem`: nil, its id, or a reference to another element.
+    fn attribute(&self, a: &Attribute<'_>, elem: &mut Elem<'i>) -> Result<(), String> {
+        let (ns, local) = self.reader.resolver().resolve_attribute(a.key);
+        let unqualified = a.key.prefix().is_none();
+        let encoding12 = matches!(ns, ResolveResult::Bound(Namespace(SOAP12_ENC)));
+        let value = || {
+            a.normalized_value(XmlVersion::Implicit1_0)
+                .map(Cow::into_owned)
+                .map_err(|e| format!("malformed XML: {e}"))
+        };
+        match local.as_ref() {
+            "nil" => elem.nil |= matches!(&*a.value, "true" | "1"),
+            "id" if unqualified || encoding12 => elem.id = Some(value()?),
+            "ref" if encoding12 => elem.reference = Some(value()?),
+            "href" if unqualified => {
+                let href = value()?;
+                let Some(id) = href.strip_prefix('#') else {
+                    return Err(format!(
+                        "<{} href={href:?}> refers outside the answer",
+                        elem.local
+                    ));
+                };
+                elem.reference = Some(id.to_owned());
+            }
+            _ => {}
+        }
+        Ok(())
     }
 
     /// `s`, a piece of the document the reader handed out, borrowed from the input rather than
@@ -809,304 +936,5 @@ fn resolve_ref(r: &BytesRef<'_>) -> Result<char, String> {
         "quot" => Ok('"'),
         "apos" => Ok('\''),
         other => Err(format!("undefined entity &{other};")),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ok(xml: &str) -> Parsed {
-        parse(xml).unwrap_or_else(|e| panic!("{e:?}"))
-    }
-
-    #[test]
-    fn nusoap_answer_with_entities_and_character_references() {
-        let xml = r#"<?xml version="1.0" encoding="ISO-8859-1"?><SOAP-ENV:Envelope SOAP-ENV:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/" xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:SOAP-ENC="http://schemas.xmlsoap.org/soap/encoding/"><SOAP-ENV:Body><ns1:getQueueResponse xmlns:ns1="urn:wsuscall"><return xsi:type="xsd:string">{&quot;retorno&quot;:[&#123;}&#x5d;&lt;&amp;</return></ns1:getQueueResponse></SOAP-ENV:Body></SOAP-ENV:Envelope>"#;
-        assert_eq!(ok(xml), Parsed::Return(r#"{"retorno":[{}]<&"#.into()));
-    }
-
-    /// A NuSOAP answer whose return part holds `text` as it is (already escaped, or not).
-    fn nusoap(text: &str) -> String {
-        format!(
-            r#"<?xml version="1.0" encoding="ISO-8859-1"?><SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><SOAP-ENV:Body><ns1:r xmlns:ns1="urn:wsuscall"><return xsi:type="xsd:string">{text}</return></ns1:r></SOAP-ENV:Body></SOAP-ENV:Envelope>"#
-        )
-    }
-
-    #[test]
-    fn the_one_pass_text_and_the_event_parser_agree() {
-        for text in [
-            "{&quot;retorno&quot;:[]}",
-            "a&amp;b&lt;c&gt;d&apos;e&#233;&#xe9;&#x1F600;",
-            "",
-            "line\r\nbreak\rs",
-            "&bogus;",
-            "&#0;",
-            "&#x;",
-            "&#X41;",
-            "&#-1;",
-            "&#xD800;",
-            "&#1114112;",
-            "&amp",
-            "& amp;",
-            "&quot",
-            "&#65",
-            "a&",
-            "<![CDATA[x]]>y",
-            "<!-- c -->z",
-            "<a/>",
-            "]]>",
-            "&verylongentityname;",
-        ] {
-            let xml = nusoap(text);
-            assert_eq!(parse(&xml), parse_by_events(&xml), "{text:?}");
-        }
-        // The usual answer takes the one pass.
-        assert!(
-            parse_events(&nusoap("{&quot;a&quot;:&#233;}"), true)
-                .1
-                .is_some()
-        );
-        // The envelope around the text is still checked, with the event parser's errors.
-        for xml in [
-            nusoap("x").replace("</ns1:r>", "</ns1:q>"),
-            nusoap("x").replace("</SOAP-ENV:Envelope>", ""),
-            nusoap("x") + "<more/>",
-            nusoap("x").replace("</return>", "</return><return>y</return>"),
-            nusoap("x").replace("</return>", "</retorno>"),
-        ] {
-            assert!(parse(&xml).is_err() || xml.contains("<return>y"), "{xml}");
-            assert_eq!(parse(&xml), parse_by_events(&xml), "{xml}");
-        }
-    }
-
-    #[test]
-    fn characters_xml_forbids_are_refused_by_reference_and_as_written() {
-        let by_reference = |name: &str, code: &str| {
-            format!("character reference &{name}; names U+{code}, which XML 1.0 forbids")
-        };
-        let as_written =
-            |code: &str| format!("the XML holds the character U+{code}, which XML 1.0 forbids");
-        let known = Prefixes::default();
-        let _ = parse_known(&nusoap("0"), "op", &known);
-        for (text, message) in [
-            ("{&quot;a&#x1b;&quot;}", by_reference("#x1b", "001B")),
-            ("&#7;", by_reference("#7", "0007")),
-            ("&#xFFFE;", by_reference("#xFFFE", "FFFE")),
-            ("&#65535;", by_reference("#65535", "FFFF")),
-            ("&#x0;", by_reference("#x0", "0000")),
-            ("a\u{1b}b", as_written("001B")),
-            ("\u{7}", as_written("0007")),
-            ("\u{0}", as_written("0000")),
-            ("\u{c}", as_written("000C")),
-            ("x\u{FFFE}", as_written("FFFE")),
-            ("\u{FFFF}", as_written("FFFF")),
-            ("a\r\n\u{1f}", as_written("001F")),
-        ] {
-            let xml = nusoap(text);
-            assert_eq!(parse(&xml).map_err(|e| e.message), Err(message), "{text:?}");
-            assert_eq!(parse(&xml), parse_by_events(&xml), "{text:?}");
-            assert_eq!(parse_known(&xml, "op", &known), parse_by_events(&xml));
-        }
-        // Everything else is a character, by reference or not.
-        let allowed = "&#9;&#xA;&#xD;&#x20;&#xD7FF;&#xE000;&#xFFFD;&#x10000;&#x10FFFF;\t\n \u{7f}\u{85}\u{FFFD}\u{E000}\u{10FFFF}\u{EF}\u{FEFF}";
-        assert_eq!(
-            parse(&nusoap(allowed)),
-            Ok(Parsed::Return(
-                "\t\n\r \u{D7FF}\u{E000}\u{FFFD}\u{10000}\u{10FFFF}\t\n \u{7f}\u{85}\u{FFFD}\u{E000}\u{10FFFF}\u{EF}\u{FEFF}"
-                    .into()
-            ))
-        );
-        // Anywhere in the document: a faultstring, a comment, an attribute, a Header.
-        let fault = |inner: &str| {
-            format!(
-                "<s:Envelope xmlns:s='http://schemas.xmlsoap.org/soap/envelope/'><s:Header><h a='1'>x</h></s:Header><s:Body><s:Fault><faultcode>s:Server</faultcode><faultstring>{inner}</faultstring></s:Fault></s:Body></s:Envelope>"
-            )
-        };
-        for (xml, message) in [
-            (fault("Falha &#x1b;[31m"), by_reference("#x1b", "001B")),
-            (fault("Falha \u{1b}[31m"), as_written("001B")),
-            (fault("<!-- \u{8} -->"), as_written("0008")),
-            (
-                fault("x").replace("<h a='1'>", "<h a='&#x7;'>"),
-                by_reference("#x7", "0007"),
-            ),
-            (
-                fault("x").replace("<h a='1'>", "<h a='\u{FFFE}'>"),
-                as_written("FFFE"),
-            ),
-            (
-                fault("x").replace("<h a='1'>x", "<h a='1'>\u{2}"),
-                as_written("0002"),
-            ),
-        ] {
-            assert_eq!(parse(&xml).map_err(|e| e.message), Err(message), "{xml}");
-        }
-        assert!(
-            matches!(parse(&fault("a&#xA;&#x20AC;")), Ok(Parsed::Fault(f)) if f.string == "a\n\u{20AC}")
-        );
-    }
-
-    #[test]
-    fn endings_the_quick_check_takes_or_leaves_to_the_parser() {
-        for (from, to) in [
-            ("</return>", "</return >\n "),
-            ("</SOAP-ENV:Body>", "</SOAP-ENV:Body\t>"),
-            ("</SOAP-ENV:Envelope>", "</SOAP-ENV:Envelope>\r\n"),
-            ("</SOAP-ENV:Envelope>", "</SOAP-ENV:Envelope><!-- fim -->"),
-            ("</ns1:r>", "</ns1:r>\u{a0}"),
-            ("</ns1:r>", "</ns1:r><extra/>"),
-            ("</return>", "</return><!-- c -->"),
-            ("</SOAP-ENV:Envelope>", "</SOAP-ENV:Envelope>x"),
-            ("</SOAP-ENV:Body>", "</SOAP-ENV:Bodyx>"),
-            ("</SOAP-ENV:Envelope>", ""),
-        ] {
-            let xml = nusoap("{&quot;a&quot;:1}").replacen(from, to, 1);
-            assert_eq!(parse(&xml), parse_by_events(&xml), "{xml}");
-        }
-    }
-
-    #[test]
-    fn a_known_envelope_start_gives_what_parsing_gives() {
-        let known = Prefixes::default();
-        let first = nusoap("{&quot;a&quot;:1}");
-        assert_eq!(parse_known(&first, "op", &known), parse_by_events(&first));
-        assert!(known.get("op").is_some(), "remembered");
-        assert!(known.get("other").is_none());
-        for xml in [
-            nusoap("{&quot;b&quot;:&#233;}"),
-            nusoap(""),
-            nusoap("&bogus;"),
-            nusoap("a<![CDATA[b]]>"),
-            nusoap("x").replace("</ns1:r>", "</ns1:q>"),
-            nusoap("x") + "<more/>",
-            nusoap("x").replace("<ns1:r ", "<ns1:s "),
-            nusoap("x").replace("xsd:string", "xsd:int"),
-            first.replacen("<return", "<return xsi:nil=\"true\"", 1),
-        ] {
-            assert_eq!(
-                parse_known(&xml, "op", &known),
-                parse_by_events(&xml),
-                "{xml}"
-            );
-        }
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn a_known_start_agrees_on_any_text(text in "([&;#x0-9a-fquot<>!/\\r -]|&quot;){0,30}") {
-            let known = Prefixes::default();
-            let _ = parse_known(&nusoap("0"), "op", &known);
-            let xml = nusoap(&text);
-            proptest::prop_assert_eq!(parse_known(&xml, "op", &known), parse_by_events(&xml));
-        }
-
-        #[test]
-        fn both_ways_agree_on_any_text(text in "([&;#xX0-9a-fAquotlgmps<>!\\[\\]/\r\n -]|&quot;|&#[0-9]{1,8};|&#x[0-9a-f]{1,7};){0,40}") {
-            let xml = nusoap(&text);
-            proptest::prop_assert_eq!(parse(&xml), parse_by_events(&xml));
-        }
-    }
-
-    #[test]
-    fn any_prefix_cdata_and_a_header() {
-        let xml = "<e:Envelope xmlns:e='http://www.w3.org/2003/05/soap-envelope'><e:Header><x/></e:Header><e:Body><r><out><![CDATA[{\"a\":\"<b>\"}]]></out></r></e:Body></e:Envelope>";
-        assert_eq!(ok(xml), Parsed::Return("{\"a\":\"<b>\"}".into()));
-    }
-
-    #[test]
-    fn soap11_and_soap12_faults() {
-        let xml = "<SOAP-ENV:Envelope xmlns:SOAP-ENV='http://schemas.xmlsoap.org/soap/envelope/'><SOAP-ENV:Body><SOAP-ENV:Fault><faultcode>SOAP-ENV:Server</faultcode><faultstring>Falha simulada</faultstring><detail><x>detalhe</x> da falha</detail></SOAP-ENV:Fault></SOAP-ENV:Body></SOAP-ENV:Envelope>";
-        assert_eq!(
-            ok(xml),
-            Parsed::Fault(Fault {
-                code: "SOAP-ENV:Server".into(),
-                string: "Falha simulada".into(),
-                actor: None,
-                detail: Some("detalhe da falha".into()),
-            })
-        );
-        let xml = "<env:Envelope xmlns:env='http://www.w3.org/2003/05/soap-envelope'><env:Body><env:Fault><env:Code><env:Value>env:Sender</env:Value></env:Code><env:Reason><env:Text xml:lang='pt'>Ruim</env:Text></env:Reason></env:Fault></env:Body></env:Envelope>";
-        let Parsed::Fault(f) = ok(xml) else { panic!() };
-        assert_eq!((f.code.as_str(), f.string.as_str()), ("env:Sender", "Ruim"));
-    }
-
-    #[test]
-    fn nil_and_empty_return_parts_are_empty_text() {
-        let env = |inner: &str| {
-            format!(
-                "<s:Envelope xmlns:s='http://schemas.xmlsoap.org/soap/envelope/' xmlns:xsi='http://www.w3.org/2001/XMLSchema-instance'><s:Body><r>{inner}</r></s:Body></s:Envelope>"
-            )
-        };
-        assert_eq!(
-            ok(&env("<return xsi:nil='true'/>")),
-            Parsed::Return(String::new())
-        );
-        assert_eq!(ok(&env("<return></return>")), Parsed::Return(String::new()));
-    }
-
-    #[test]
-    fn nesting_is_bounded_wherever_it_happens() {
-        // Envelope and Header are two levels; `extra` more elements inside the Header.
-        let doc = |extra: usize| {
-            format!(
-                "<s:Envelope xmlns:s='http://schemas.xmlsoap.org/soap/envelope/'><s:Header>{}{}</s:Header><s:Body><r><return>1</return></r></s:Body></s:Envelope>",
-                "<a>".repeat(extra),
-                "</a>".repeat(extra)
-            )
-        };
-        assert_eq!(ok(&doc(MAX_DEPTH - 2)), Parsed::Return("1".into()));
-        let err = parse(&doc(MAX_DEPTH - 1)).unwrap_err();
-        assert_eq!(err.message, "the XML nests elements more than 64 deep");
-        let empty = doc(MAX_DEPTH - 2).replacen("</a>", "<b/></a>", 1);
-        assert!(parse(&empty).is_err());
-        let detail = format!(
-            "<s:Envelope xmlns:s='http://schemas.xmlsoap.org/soap/envelope/'><s:Body><s:Fault><detail>{}</detail></s:Fault></s:Body></s:Envelope>",
-            "<d>".repeat(100)
-        );
-        assert!(parse(&detail).unwrap_err().message.contains("64 deep"));
-    }
-
-    #[test]
-    fn an_envelope_in_another_namespace_says_so() {
-        let err = |xml: &str| parse(xml).unwrap_err().message;
-        assert_eq!(
-            err("<Envelope xmlns='urn:x'/>"),
-            "expected a SOAP Envelope, found <Envelope> in namespace \"urn:x\", not SOAP 1.1's or 1.2's"
-        );
-        assert_eq!(
-            err("<Envelope/>"),
-            "expected a SOAP Envelope, found <Envelope> in no namespace"
-        );
-    }
-
-    #[test]
-    fn refusals_name_what_is_wrong() {
-        let err = |xml: &str| parse(xml).unwrap_err().message;
-        assert_eq!(
-            err("<html><body>Erro</body></html>"),
-            "expected a SOAP Envelope, found <html>"
-        );
-        assert_eq!(err(""), "the body holds no XML element");
-        assert!(err("<s:Envelope xmlns:s='http://schemas.xmlsoap.org/soap/envelope/'><s:Body><r><return>{").contains("ends inside <return>"));
-        assert!(err("<!DOCTYPE x [<!ENTITY a 'b'>]><x/>").contains("DTD"));
-        assert_eq!(
-            err(
-                "<s:Envelope xmlns:s='http://schemas.xmlsoap.org/soap/envelope/'><s:Body><r/></s:Body></s:Envelope>"
-            ),
-            "<r> has no return part"
-        );
-        assert_eq!(
-            err(
-                "<s:Envelope xmlns:s='http://schemas.xmlsoap.org/soap/envelope/'><s:Body/></s:Envelope>"
-            ),
-            "the Body is empty"
-        );
-        assert_eq!(
-            err("<s:Envelope xmlns:s='http://schemas.xmlsoap.org/soap/envelope/'></s:Envelope>"),
-            "the Envelope has no Body"
-        );
-        assert!(err("<s:Envelope xmlns:s='http://schemas.xmlsoap.org/soap/envelope/'><s:Body><r><return>&bogus;</return></r></s:Body></s:Envelope>").contains("&bogus;"));
-        assert!(err("<s:Envelope xmlns:s='http://schemas.xmlsoap.org/soap/envelope/'><s:Body><r><return><a/></return></r></s:Body></s:Envelope>").contains("where text was expected"));
     }
 }

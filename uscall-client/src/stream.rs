@@ -17,6 +17,8 @@ use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 use memchr::{memchr, memchr2, memchr3};
 use std::io;
 
+/// The one operation whose answers are streamed.
+const OPERATION: &str = "audioDownload";
 /// The most bytes buffered before the return part's text starts, and after it ends.
 const PREFIX_LIMIT: usize = 64 * 1024;
 const SUFFIX_LIMIT: usize = 64 * 1024;
@@ -267,7 +269,7 @@ impl RecordingStream {
             .unwrap_or(head.len());
         let start = std::str::from_utf8(&head[..ascii])
             .ok()
-            .and_then(response::return_text_start);
+            .and_then(|head| response::return_text_start(head, OPERATION));
         match start {
             Some(offset) => self.found(bom, bom + offset),
             None if last || ascii < head.len() || self.body.len() > PREFIX_LIMIT => {
@@ -370,7 +372,7 @@ impl RecordingStream {
         self.forbidden_chars(encoding)?;
         let suffix = decode(encoding, &self.suffix).ok_or("the body is not valid UTF-8")?;
         let envelope = format!("{}{suffix}", self.prefix);
-        match response::parse(&envelope) {
+        match response::parse(&envelope, OPERATION) {
             Ok(Parsed::Return(text)) if text.is_empty() => {}
             Ok(_) => return Err("the envelope does not read back as this return part".into()),
             Err(e) => {
@@ -394,7 +396,7 @@ impl RecordingStream {
             .ok_or("the body is not valid UTF-8")?;
         let json = format!("{head}{tail}");
         let audio_of = |json: String| -> Result<Vec<u8>, String> {
-            let response = Response::parse("audioDownload", json, "").map_err(|e| match e {
+            let response = Response::parse(OPERATION, json, "").map_err(|e| match e {
                 crate::Error::Json { message, .. } => message,
                 other => other.to_string(),
             })?;
@@ -1601,7 +1603,7 @@ mod tests {
 
     /// A minimal envelope around a return text.
     fn soap(text: &str) -> Vec<u8> {
-        format!("<s:Envelope xmlns:s='http://schemas.xmlsoap.org/soap/envelope/'><s:Body><r><return>{text}</return></r></s:Body></s:Envelope>").into_bytes()
+        format!("<s:Envelope xmlns:s='http://schemas.xmlsoap.org/soap/envelope/'><s:Body><audioDownloadResponse><return>{text}</return></audioDownloadResponse></s:Body></s:Envelope>").into_bytes()
     }
 
     /// Every split of `body` into two pieces, then 1-byte pieces: all stream.
@@ -1758,6 +1760,54 @@ mod tests {
                 check(&latin1(odd), CONTENT_TYPE, &[16 * 1024]),
                 Outcome::Streamed,
                 "{odd}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_an_unambiguous_answer_to_audio_download_is_streamed() {
+        let json = r#"{"retorno":{"arquivo_base_64":"QUJD"}}"#;
+        // An Axis answer whose return part refers to a multiRef: read whole, recording and all.
+        let axis = format!(
+            "<s:Envelope xmlns:s='http://schemas.xmlsoap.org/soap/envelope/'><s:Body><audioDownloadResponse><return href='#id0'/></audioDownloadResponse><multiRef id='id0'>{json}</multiRef></s:Body></s:Envelope>"
+        );
+        assert_eq!(check(axis.as_bytes(), None, &[1]), Outcome::Whole);
+        assert_eq!(whole_path(axis.as_bytes(), None).unwrap().1.audio, b"ABC");
+        // Another operation's answer: read whole, and refused.
+        let other = String::from_utf8(soap(json))
+            .unwrap()
+            .replace("audioDownloadResponse", "getAgentResponse");
+        assert_eq!(check(other.as_bytes(), None, &[1]), Outcome::Whole);
+        assert!(matches!(
+            whole_path(other.as_bytes(), None),
+            Err(crate::Error::Malformed { .. })
+        ));
+        // Found after the sink had bytes: malformed, as the whole path is.
+        let b64 = base64::engine::general_purpose::STANDARD.encode(noise(600 * 1024));
+        let big = String::from_utf8(soap(&format!(
+            "{{\"retorno\":{{\"arquivo_base_64\":\"{b64}\"}}}}"
+        )))
+        .unwrap();
+        for (from, to) in [
+            ("</return>", "</return><return>{}</return>"),
+            (
+                "</audioDownloadResponse>",
+                "</audioDownloadResponse><s:Fault><faultstring>x</faultstring></s:Fault>",
+            ),
+            (
+                "</audioDownloadResponse>",
+                "</audioDownloadResponse><multiRef id='id0'>x</multiRef>",
+            ),
+            (
+                "</audioDownloadResponse>",
+                "</audioDownloadResponse><audioDownloadResponse/>",
+            ),
+        ] {
+            let body = big.replacen(from, to, 1);
+            assert_eq!(
+                check(body.as_bytes(), None, &[16 * 1024]),
+                Outcome::Malformed,
+                "{to}"
             );
         }
     }

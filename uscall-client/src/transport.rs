@@ -247,7 +247,7 @@ pub(crate) fn read(
     }
     let parsed = match known {
         Some(known) if success => response::parse_known(&decoded, operation, known),
-        _ => response::parse(&decoded),
+        _ => response::parse(&decoded, operation),
     };
     match (parsed, success) {
         (Ok(Parsed::Fault(mut fault)), _) => {
