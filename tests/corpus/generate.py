@@ -338,7 +338,7 @@ case("84-href-missing-id", "an href to an id that no element of the Body has",
 # following them without a bound would loop on.
 case("85-href-cycle", "multiRefs that refer to each other in a circle",
      http("200 OK", XML_UTF8, axis('<getAgentReturn href="#id0"/>', [multiref("id0", href="id1"), multiref("id1", href="id0")])),
-     err("Malformed", "the references from the return part go round in a circle: id0 -> id1 -> id0"))
+     err("Malformed", 'the references from the return part go round in a circle: "id0" -> "id1" -> "id0"'))
 
 # --- ambiguous envelopes -------------------------------------------------------------------
 # A proxy or a PHP hook that appends its own element to the Body, after the response.

@@ -69,9 +69,13 @@ impl Targets {
                 ));
             };
             if chain.contains(&at) {
-                let ids: Vec<&str> = chain.iter().map(|&i| self.0[i].id.as_str()).collect();
+                // Quoted: the ids are the server's text, shown as data.
+                let ids: Vec<String> = chain
+                    .iter()
+                    .map(|&i| format!("{:?}", self.0[i].id))
+                    .collect();
                 return Err(format!(
-                    "the references from the return part go round in a circle: {} -> {id}",
+                    "the references from the return part go round in a circle: {} -> {id:?}",
                     ids.join(" -> ")
                 ));
             }
@@ -126,11 +130,11 @@ mod tests {
         );
         assert_eq!(
             err(&[("a", to("b")), ("b", to("a"))], to("a")),
-            "the references from the return part go round in a circle: a -> b -> a"
+            "the references from the return part go round in a circle: \"a\" -> \"b\" -> \"a\""
         );
         assert_eq!(
             err(&[("a", to("a"))], to("a")),
-            "the references from the return part go round in a circle: a -> a"
+            "the references from the return part go round in a circle: \"a\" -> \"a\""
         );
         assert_eq!(
             err(&[("a", text("x")), ("b", text("y"))], to("a")),

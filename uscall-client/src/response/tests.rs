@@ -402,11 +402,11 @@ fn references_that_lead_nowhere_round_or_too_far_are_refused() {
                 href,
                 r##"<multiRef id="id0" href="#id1"/><multiRef id="id1" href="#id0"/>"##,
             ),
-            "the references from the return part go round in a circle: id0 -> id1 -> id0",
+            "the references from the return part go round in a circle: \"id0\" -> \"id1\" -> \"id0\"",
         ),
         (
             axis(href, r##"<multiRef id="id0" href="#id0"/>"##),
-            "the references from the return part go round in a circle: id0 -> id0",
+            "the references from the return part go round in a circle: \"id0\" -> \"id0\"",
         ),
         (
             axis(href, &(multiref("id0", "x") + &multiref("id1", "y"))),
