@@ -1,16 +1,18 @@
 //! TLS against a real endpoint: a TLS terminator on 127.0.0.1, with certificates made here, in
-//! front of the PHP NuSOAP server; the library and the `uscall` command line, each trust option.
+//! front of the PHP NuSOAP server; the library, the `uscall` command line and `cargo xtask
+//! regen --url`, each trust option.
 
 use std::net::Ipv4Addr;
+use std::path::PathBuf;
 use std::process::{Command, Output};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use tokio::io::copy_bidirectional;
 use tokio::net::{TcpListener, TcpStream};
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::rustls::ServerConfig;
 use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use uscall_client::{Client, Error};
-use uscall_tests::{PhpServer, SERVICE_PATH, TOKEN, uscall_bin};
+use uscall_tests::{PhpServer, SERVICE_PATH, TOKEN, repo_root, target_dir, uscall_bin};
 use uscall_tls::Fingerprint;
 
 /// A server certificate (chain first) with its key, and the CA that signed it if any.
@@ -53,6 +55,24 @@ impl Identity {
             chain: vec![leaf.der().clone(), ca_cert.der().clone()],
             key: PrivateKeyDer::try_from(key.serialize_der()).unwrap(),
             ca_pem: Some(ca_cert.pem()),
+        }
+    }
+
+    /// A self-signed certificate for `localhost` and 127.0.0.1 marked CA:TRUE, as
+    /// `openssl req -x509` makes them, which most PBXs serve; its own PEM is the CA to give.
+    fn self_signed_ca_true() -> Identity {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let mut params =
+            rcgen::CertificateParams::new(vec!["localhost".into(), "127.0.0.1".into()]).unwrap();
+        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, "pbx.local");
+        let cert = params.self_signed(&key).unwrap();
+        Identity {
+            chain: vec![cert.der().clone()],
+            key: PrivateKeyDer::try_from(key.serialize_der()).unwrap(),
+            ca_pem: Some(cert.pem()),
         }
     }
 
@@ -236,6 +256,111 @@ async fn a_private_ca_is_trusted_when_given() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(!server.php.calls().is_empty());
+}
+
+/// `cargo xtask`'s binary, built in the workspace's target directory if needed.
+fn xtask_bin() -> PathBuf {
+    static BUILT: OnceLock<()> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let status = Command::new(&cargo)
+            .args(["build", "--quiet", "--package", "xtask"])
+            .current_dir(repo_root())
+            .status()
+            .unwrap_or_else(|e| panic!("running `{cargo} build --package xtask`: {e}"));
+        assert!(status.success(), "`cargo build --package xtask` failed");
+    });
+    target_dir().join("debug").join("xtask")
+}
+
+/// `cargo xtask regen --url URL FLAGS...`, for a URL that gets through TLS and then an HTTP
+/// 404: xtask stops there, before it would rewrite the checked-in WSDL and code, and its
+/// error says how far it got.
+fn xtask_regen_404(server: &TlsServer, flags: &[&str]) -> String {
+    let url = format!("https://127.0.0.1:{}/not-the-service.php", server.port);
+    let out = Command::new(xtask_bin())
+        .args(["regen", "--url", &url])
+        .args(flags)
+        .output()
+        .expect("running xtask");
+    assert!(!out.status.success(), "xtask cannot succeed on a 404");
+    String::from_utf8(out.stderr).unwrap()
+}
+
+#[tokio::test]
+async fn the_pbx_s_own_ca_true_certificate_is_trusted_as_ca_cert() {
+    let identity = Identity::self_signed_ca_true();
+    let server = TlsServer::start(&identity);
+    let pem = identity.ca_pem.clone().unwrap();
+
+    // The library, by address and by name.
+    for url in [server.url(), server.localhost_url()] {
+        let client = Client::builder(&url)
+            .token(TOKEN)
+            .ca_cert_pem(pem.clone())
+            .build()
+            .unwrap();
+        list_trunk(client).await.unwrap();
+    }
+
+    // The command line.
+    let dir = tempfile::tempdir().unwrap();
+    let cert_file = dir.path().join("pbx.pem");
+    std::fs::write(&cert_file, &pem).unwrap();
+    let cert_file = cert_file.to_str().unwrap();
+    let out = uscall(&server, &["--ca-cert", cert_file]);
+    assert_success(&out);
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!server.php.calls().is_empty());
+
+    // `cargo xtask regen --url ... --ca-cert FILE`: the same uscall_tls::client_config. Refused
+    // without the certificate; with it, TLS passes and the 404 behind it is what stops xtask.
+    let refused = xtask_regen_404(&server, &[]);
+    assert!(refused.contains("is not trusted"), "{refused}");
+    let trusted = xtask_regen_404(&server, &["--ca-cert", cert_file]);
+    assert!(trusted.contains("answered HTTP 404"), "{trusted}");
+    assert!(!trusted.contains("not trusted"), "{trusted}");
+
+    // Without it, the library refuses it too, and says why in the user's terms.
+    let e = list_trunk(Client::new(&server.url(), TOKEN).unwrap())
+        .await
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("it is self-signed or signed by an unknown CA"),
+        "{e}"
+    );
+}
+
+#[tokio::test]
+async fn the_pbx_s_own_certificate_does_not_trust_another() {
+    let given = Identity::self_signed_ca_true();
+    let presented = Identity::self_signed_ca_true();
+    let server = TlsServer::start(&presented);
+    let client = Client::builder(&server.url())
+        .token(TOKEN)
+        .ca_cert_pem(given.ca_pem.clone().unwrap())
+        .build()
+        .unwrap();
+    match list_trunk(client).await {
+        Err(Error::Tls {
+            message,
+            fingerprint,
+            ..
+        }) => {
+            assert!(
+                message.contains("it is self-signed or signed by an unknown CA"),
+                "{message}"
+            );
+            assert_eq!(fingerprint, Some(presented.fingerprint().to_string()));
+        }
+        other => panic!("expected Error::Tls, got {other:?}"),
+    }
+    assert!(server.php.calls().is_empty(), "nothing reached the PBX");
 }
 
 #[tokio::test]

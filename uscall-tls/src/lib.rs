@@ -7,6 +7,13 @@
 //!
 //! - **Default**: a chain to one of the system's roots, valid for the host name and today.
 //! - **CA certificates**: the same, with the given CAs trusted as roots besides the system's.
+//!   A given certificate that is self-signed is also accepted when the server presents that
+//!   very certificate (the same DER, byte for byte), as `curl --cacert` accepts it: so the
+//!   PBX's own certificate works as `--ca-cert` even when it is marked CA:TRUE, as
+//!   `openssl req -x509` marks it (webpki on its own refuses a CA as a server certificate).
+//!   It must still be valid for the host name and today and, if it lists extended key
+//!   usages, for serverAuth, and the handshake must be signed with its key. A certificate
+//!   that is not self-signed is trusted only as an issuer, never as the server's own.
 //! - **Pins** (they win over CA certificates, which are then ignored): exactly the certificates
 //!   whose DER has one of the SHA-256 fingerprints, whoever signed them, whatever names and
 //!   dates they carry. The handshake signatures are still verified against the pinned
@@ -20,18 +27,23 @@
 
 #![deny(missing_docs)]
 
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
+use rustls::client::danger::ServerCertVerifier;
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, OtherError, SignatureScheme};
+use rustls::{CertificateError, ClientConfig, OtherError};
 use sha2::{Digest, Sha256};
 use std::error::Error as StdError;
 use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
 
+use verifiers::{AcceptAny, Fingerprinted, Pinned};
+
 pub use rustls;
+
+mod verifiers;
+mod x509;
 
 /// The SHA-256 digest of a certificate's DER, the way `openssl x509 -fingerprint -sha256`
 /// computes it. Displays as `AB:CD:...` (32 colon-separated upper-case hex pairs); parses from
@@ -103,7 +115,8 @@ impl FromStr for Fingerprint {
 /// What a client trusts; see the crate docs for what each combination accepts.
 #[derive(Clone, Default)]
 pub struct Trust {
-    /// Extra root CA certificates, each a PEM text holding one or more certificates.
+    /// Extra root CA certificates, each a PEM text holding one or more certificates. A
+    /// self-signed one is also accepted as the server's own certificate (see the crate docs).
     pub ca_pems: Vec<Vec<u8>>,
     /// Fingerprints of the accepted server certificates; when not empty, only these are
     /// accepted and `ca_pems` is ignored.
@@ -163,12 +176,13 @@ pub fn client_config(trust: &Trust) -> Result<ClientConfig, ConfigError> {
             let platform = if roots.is_empty() {
                 rustls_platform_verifier::Verifier::new(provider.clone())
             } else {
-                rustls_platform_verifier::Verifier::new_with_extra_roots(roots, provider.clone())
+                rustls_platform_verifier::Verifier::new_with_extra_roots(
+                    roots.clone(),
+                    provider.clone(),
+                )
             }
             .map_err(|e| ConfigError(format!("cannot load the trusted root certificates: {e}")))?;
-            Arc::new(Fingerprinted {
-                inner: Arc::new(platform),
-            })
+            Arc::new(Fingerprinted::new(Arc::new(platform), &roots, &provider))
         }
     };
     let mut config = ClientConfig::builder_with_provider(provider)
@@ -279,6 +293,9 @@ fn untrusted_reason(error: &rustls::Error) -> String {
         rustls::Error::InvalidCertificate(CertificateError::NotValidForName) => {
             "it is not valid for this host name".into()
         }
+        rustls::Error::InvalidCertificate(
+            CertificateError::InvalidPurpose | CertificateError::InvalidPurposeContext { .. },
+        ) => "it is not meant for a server: its extended key usage lacks serverAuth".into(),
         other => other.to_string(),
     }
 }
@@ -323,164 +340,6 @@ pub fn tls_error<'a>(error: &'a (dyn StdError + 'static)) -> Option<&'a rustls::
         next = error.source();
     }
     None
-}
-
-/// The system's verifier, with a refusal turned into a [`Rejected`] that knows the
-/// certificate's fingerprint, so the error can say what to pin.
-#[derive(Debug)]
-struct Fingerprinted {
-    inner: Arc<dyn ServerCertVerifier>,
-}
-
-impl ServerCertVerifier for Fingerprinted {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-        server_name: &ServerName<'_>,
-        ocsp_response: &[u8],
-        now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        self.inner
-            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
-            .map_err(|error| match error {
-                rustls::Error::InvalidCertificate(_) => {
-                    rejected(Fingerprint::of(end_entity), Reason::Untrusted(error))
-                }
-                other => other,
-            })
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls12_signature(message, cert, dss)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls13_signature(message, cert, dss)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.inner.supported_verify_schemes()
-    }
-
-    fn requires_raw_public_keys(&self) -> bool {
-        self.inner.requires_raw_public_keys()
-    }
-}
-
-/// Accepts exactly the pinned certificates; the handshake signatures are checked with the
-/// provider's algorithms against the presented (pinned) certificate's key.
-#[derive(Debug)]
-struct Pinned {
-    pins: Vec<Fingerprint>,
-    provider: Arc<CryptoProvider>,
-}
-
-impl ServerCertVerifier for Pinned {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        let fingerprint = Fingerprint::of(end_entity);
-        if self.pins.contains(&fingerprint) {
-            Ok(ServerCertVerified::assertion())
-        } else {
-            Err(rejected(fingerprint, Reason::NotPinned(self.pins.clone())))
-        }
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider
-            .signature_verification_algorithms
-            .supported_schemes()
-    }
-}
-
-/// Accepts any certificate and any handshake signature: what "verification off" means (an
-/// old PBX's 1024-bit RSA key would fail a signature check, and the point of this mode is to
-/// get through). Only reached through [`Trust::insecure`].
-#[derive(Debug)]
-struct AcceptAny {
-    provider: Arc<CryptoProvider>,
-}
-
-impl ServerCertVerifier for AcceptAny {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        _message: &[u8],
-        _cert: &CertificateDer<'_>,
-        _dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        Ok(HandshakeSignatureValid::assertion())
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        _message: &[u8],
-        _cert: &CertificateDer<'_>,
-        _dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        Ok(HandshakeSignatureValid::assertion())
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider
-            .signature_verification_algorithms
-            .supported_schemes()
-    }
 }
 
 #[cfg(test)]

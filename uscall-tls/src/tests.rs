@@ -2,8 +2,11 @@
 //! certificates made here, for each kind of trust.
 
 use super::*;
-use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
-use rustls::pki_types::PrivateKeyDer;
+use rcgen::{
+    BasicConstraints, CertificateParams, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
+    SignatureAlgorithm, date_time_ymd,
+};
+use rustls::pki_types::{PrivateKeyDer, ServerName};
 use rustls::server::{ClientHello, ResolvesServerCert};
 use rustls::sign::CertifiedKey;
 use rustls::{ClientConnection, ServerConfig, ServerConnection};
@@ -26,6 +29,33 @@ fn self_signed(names: &[&str]) -> Made {
         der: cert.der().clone(),
         pem: cert.pem(),
         key,
+    }
+}
+
+/// A self-signed certificate for `names` marked CA:TRUE, as `openssl req -x509` makes them,
+/// with a key for `algorithm` and `edit` applied to its parameters.
+fn self_signed_ca(
+    names: &[&str],
+    algorithm: &'static SignatureAlgorithm,
+    edit: impl FnOnce(&mut CertificateParams),
+) -> Made {
+    let key = KeyPair::generate_for(algorithm).unwrap();
+    let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    let mut params = CertificateParams::new(names).unwrap();
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    edit(&mut params);
+    let cert = params.self_signed(&key).unwrap();
+    Made {
+        der: cert.der().clone(),
+        pem: cert.pem(),
+        key,
+    }
+}
+
+fn trusting(cert: &Made) -> Trust {
+    Trust {
+        ca_pems: vec![cert.pem.clone().into_bytes()],
+        ..Trust::default()
     }
 }
 
@@ -237,27 +267,168 @@ impl ResolvesServerCert for Impostor {
     }
 }
 
-#[test]
-fn a_pinned_certificate_without_its_key_is_refused() {
-    let cert = self_signed(&["localhost"]);
+/// A server presenting `cert` without its key: it signs the handshake with another one.
+fn impostor(cert: &Made) -> ServerConfig {
     let thief = KeyPair::generate().unwrap();
     let provider = rustls::crypto::aws_lc_rs::default_provider();
     let key = provider
         .key_provider
         .load_private_key(PrivateKeyDer::try_from(thief.serialize_der()).unwrap())
         .unwrap();
-    let server = ServerConfig::builder()
+    ServerConfig::builder()
         .with_no_client_auth()
         .with_cert_resolver(Arc::new(Impostor(Arc::new(CertifiedKey::new(
             vec![cert.der.clone()],
             key,
-        )))));
+        )))))
+}
+
+#[test]
+fn a_pinned_certificate_without_its_key_is_refused() {
+    let cert = self_signed(&["localhost"]);
     let pinned = Trust {
         pins: vec![Fingerprint::of(&cert.der)],
         ..Trust::default()
     };
-    let e = handshake(&pinned, server, "localhost").unwrap_err();
+    let e = handshake(&pinned, impostor(&cert), "localhost").unwrap_err();
     assert!(rejection(&e).is_none(), "{e:?}");
+    assert!(
+        matches!(
+            e,
+            rustls::Error::InvalidCertificate(CertificateError::BadSignature)
+        ),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn the_server_s_own_self_signed_ca_true_certificate_is_accepted_as_ca_cert() {
+    for algorithm in [
+        &rcgen::PKCS_ECDSA_P256_SHA256,
+        &rcgen::PKCS_ECDSA_P384_SHA384,
+        &rcgen::PKCS_ED25519,
+        &rcgen::PKCS_RSA_SHA256,
+    ] {
+        let cert = self_signed_ca(&["localhost", "127.0.0.1"], algorithm, |_| {});
+        let trust = trusting(&cert);
+        for host in ["localhost", "127.0.0.1"] {
+            if let Err(e) = handshake(&trust, server_config(&cert), host) {
+                panic!("{algorithm:?} for {host}: {e}");
+            }
+        }
+        // Not trusted, it is refused as before, for the reason that matters to the user.
+        let e = handshake(&Trust::default(), server_config(&cert), "localhost").unwrap_err();
+        let text = rejected_by(&e).to_string();
+        assert!(
+            text.contains("not trusted (it is self-signed or signed by an unknown CA)"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn the_server_s_own_certificate_must_still_match_the_name() {
+    let cert = self_signed_ca(
+        &["localhost", "127.0.0.1"],
+        &rcgen::PKCS_ECDSA_P256_SHA256,
+        |_| {},
+    );
+    let e = handshake(&trusting(&cert), server_config(&cert), "pbx.example.com").unwrap_err();
+    let rejected = rejected_by(&e);
+    assert_eq!(rejected.fingerprint, Fingerprint::of(&cert.der));
+    let text = rejected.to_string();
+    assert!(text.contains("it is not valid for"), "{text}");
+    assert!(text.contains("pbx.example.com"), "{text}");
+}
+
+#[test]
+fn another_self_signed_ca_than_the_given_one_is_refused() {
+    let names = ["localhost", "127.0.0.1"];
+    let given = self_signed_ca(&names, &rcgen::PKCS_ECDSA_P256_SHA256, |_| {});
+    // Same names, same distinguished name: only the bytes (and the key) differ.
+    let presented = self_signed_ca(&names, &rcgen::PKCS_ECDSA_P256_SHA256, |_| {});
+    let e = handshake(&trusting(&given), server_config(&presented), "localhost").unwrap_err();
+    let rejected = rejected_by(&e);
+    assert_eq!(rejected.fingerprint, Fingerprint::of(&presented.der));
+    let text = rejected.to_string();
+    assert!(
+        text.contains("not trusted (it is self-signed or signed by an unknown CA)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_server_s_own_certificate_must_be_valid_today_and_for_servers() {
+    let names = ["localhost"];
+    let ecdsa = &rcgen::PKCS_ECDSA_P256_SHA256;
+    let expired = self_signed_ca(&names, ecdsa, |p| {
+        p.not_before = date_time_ymd(2001, 1, 1);
+        p.not_after = date_time_ymd(2020, 12, 31);
+    });
+    let future = self_signed_ca(&names, ecdsa, |p| {
+        p.not_before = date_time_ymd(2090, 1, 1);
+        p.not_after = date_time_ymd(2099, 12, 31);
+    });
+    let for_clients = self_signed_ca(&names, ecdsa, |p| {
+        p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+    });
+    let for_servers = self_signed_ca(&names, ecdsa, |p| {
+        p.extended_key_usages = vec![
+            ExtendedKeyUsagePurpose::ClientAuth,
+            ExtendedKeyUsagePurpose::ServerAuth,
+        ];
+    });
+    for (cert, reason) in [
+        (&expired, "it has expired"),
+        (&future, "it is not valid yet"),
+        (&for_clients, "it is not meant for a server"),
+    ] {
+        let e = handshake(&trusting(cert), server_config(cert), "localhost").unwrap_err();
+        let text = rejected_by(&e).to_string();
+        assert!(text.contains(&format!("not trusted ({reason}")), "{text}");
+    }
+    handshake(
+        &trusting(&for_servers),
+        server_config(&for_servers),
+        "localhost",
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_ca_signed_by_another_is_not_accepted_as_the_server_s_own() {
+    // An intermediate CA for localhost: given and presented, it is still not self-signed.
+    // Its distinguished name is rcgen's default, the same as its issuer's, so only the
+    // signature tells them apart.
+    let root_key = KeyPair::generate().unwrap();
+    let mut root = CertificateParams::new(Vec::<String>::new()).unwrap();
+    root.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let key = KeyPair::generate().unwrap();
+    let mut params = CertificateParams::new(vec!["localhost".to_owned()]).unwrap();
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let cert = params
+        .signed_by(&key, &Issuer::from_params(&root, &root_key))
+        .unwrap();
+    let intermediate = Made {
+        der: cert.der().clone(),
+        pem: cert.pem(),
+        key,
+    };
+    let e = handshake(
+        &trusting(&intermediate),
+        server_config(&intermediate),
+        "localhost",
+    )
+    .unwrap_err();
+    let rejected = rejected_by(&e);
+    assert_eq!(rejected.fingerprint, Fingerprint::of(&intermediate.der));
+    assert!(matches!(rejected.reason, Reason::Untrusted(_)));
+}
+
+#[test]
+fn the_server_s_own_certificate_without_its_key_is_refused() {
+    let cert = self_signed_ca(&["localhost"], &rcgen::PKCS_ECDSA_P256_SHA256, |_| {});
+    let e = handshake(&trusting(&cert), impostor(&cert), "localhost").unwrap_err();
     assert!(
         matches!(
             e,
@@ -288,4 +459,50 @@ fn rejection_is_found_through_io_errors() {
     );
     let plain = std::io::Error::other("no");
     assert!(tls_error(&plain).is_none());
+}
+
+#[test]
+fn certificate_times_read_as_rfc_5280_says() {
+    assert_eq!(x509::days_since_epoch(1970, 1, 1), 0);
+    assert_eq!(x509::days_since_epoch(2000, 3, 1), 11_017);
+    assert_eq!(x509::days_since_epoch(1969, 12, 31), -1);
+    assert_eq!(x509::days_since_epoch(2100, 3, 1), 47_541);
+    // rcgen writes UTCTime up to 2049 and GeneralizedTime from 2050 on, as RFC 5280 asks.
+    for (year, month, day) in [(1975, 1, 1), (2049, 12, 31), (2050, 1, 1), (4096, 1, 1)] {
+        let cert = self_signed_ca(&["localhost"], &rcgen::PKCS_ECDSA_P256_SHA256, |p| {
+            p.not_before = date_time_ymd(1950, 1, 1);
+            p.not_after = date_time_ymd(year, month, day);
+        });
+        let read = x509::Certificate::parse(&cert.der).unwrap();
+        assert_eq!(read.not_before, x509::days_since_epoch(1950, 1, 1) * 86_400);
+        assert_eq!(
+            read.not_after,
+            x509::days_since_epoch(i64::from(year), i64::from(month), i64::from(day)) * 86_400,
+            "{year}-{month}-{day}"
+        );
+    }
+}
+
+#[test]
+fn what_the_certificate_reader_does_not_understand_is_not_accepted() {
+    let cert = self_signed_ca(&["localhost"], &rcgen::PKCS_ECDSA_P256_SHA256, |_| {});
+    let der = cert.der.as_ref();
+    let algorithms =
+        &rustls::crypto::aws_lc_rs::default_provider().signature_verification_algorithms;
+    assert!(
+        x509::Certificate::parse(der)
+            .unwrap()
+            .is_self_signed(algorithms)
+    );
+    // Cut short, with bytes after it, or with one bit of the signed part changed.
+    assert!(x509::Certificate::parse(&der[..der.len() - 1]).is_none());
+    assert!(x509::Certificate::parse(&[der, &[0]].concat()).is_none());
+    assert!(x509::Certificate::parse(b"").is_none());
+    let mut changed = der.to_vec();
+    let inside_tbs = changed.len() / 4;
+    changed[inside_tbs] ^= 1;
+    assert!(
+        x509::Certificate::parse(&changed).is_none_or(|c| !c.is_self_signed(algorithms)),
+        "a changed certificate still reads as self-signed"
+    );
 }
