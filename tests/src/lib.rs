@@ -16,6 +16,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use serde_json::Value;
 
 pub mod calls;
+pub mod hostile;
 
 /// The fixture PBX's valid token (`token` in `tests/data/pbx.json`).
 pub const TOKEN: &str = "$1$gcNiVTZp$5IqX.EhuJyLNG7pBc5o4..";

@@ -328,25 +328,42 @@ impl Client {
             .await
     }
 
-    /// Calls `op` and turns the return part's text into `T` with `decode`, given the operation's
-    /// wire name and the call's secrets (the typed layer decodes the JSON text straight into its
-    /// models). `ok_outcome` names a success in the call's span.
-    pub(crate) async fn call_with<T>(
+    /// [`Client::call`], keeping the answer as its JSON text ([`AnswerText`]): for answers too
+    /// big to hold twice, since a [`Response`] holds the text and its parsed value.
+    ///
+    /// [`AnswerText`]: crate::AnswerText
+    pub async fn call_text(
         &self,
         op: &'static OperationInfo,
         args: Vec<Option<String>>,
-        decode: impl FnOnce(&'static str, String, &Arc<Secrets>) -> Result<T>,
+    ) -> Result<crate::AnswerText> {
+        self.call_with(op, args, crate::AnswerText::parse, |_| "ok")
+            .await
+    }
+
+    /// Calls `op` and turns the return part's text into `T` with `decode`, given the operation's
+    /// wire name and the call's secrets (the typed layer decodes the JSON text straight into its
+    /// models). `ok_outcome` names a success in the call's span.
+    pub(crate) async fn call_with<T: Send + 'static>(
+        &self,
+        op: &'static OperationInfo,
+        args: Vec<Option<String>>,
+        decode: impl FnOnce(&'static str, String, &Arc<Secrets>) -> Result<T> + Send + 'static,
         ok_outcome: fn(&T) -> &'static str,
     ) -> Result<T> {
         let send = move |body, secrets: Arc<Secrets>| async move {
-            let text = crate::retry::run(self, op, body).await?;
+            let (text, deadline) = crate::retry::run(self, op, body, &secrets).await?;
             // An action whose answer is not JSON may still have been carried out.
             if !crate::is_read(op.name)
                 && let Err(e) = Response::parse_with(op.name, text.clone(), &secrets)
             {
                 return Err(crate::retry::outcome_unknown(op, e));
             }
-            decode(op.name, text, &secrets)
+            // Decoding a big answer counts against the attempt's time limit too.
+            self.decoding(op, text.len(), deadline, move || {
+                decode(op.name, text, &secrets)
+            })
+            .await
         };
         self.call_sending(op, args, send, ok_outcome).await
     }
@@ -425,7 +442,7 @@ impl Client {
             position: bad.position,
         })?;
         tracing::Span::current().record("request_bytes", body.len());
-        tracing::trace!(target: "uscall::wire", operation = op.name, request = %secrets.redact(&body));
+        tracing::trace!(target: "uscall::wire", operation = op.name, request = %secrets.clean_to(&body, crate::redact::TRACE_CHARS));
         send(body, secrets.clone())
             .await
             .map_err(|e| secrets.error(e))

@@ -101,16 +101,18 @@ pub enum Error {
         /// it was refused.
         fingerprint: Option<String>,
     },
-    /// The call did not finish in time.
+    /// The call did not finish in time: connecting, sending, receiving the answer and decoding
+    /// it all count against the limit.
     #[error("{operation}: no complete answer from {endpoint} within the time limit")]
     Timeout {
         /// The operation's wire name.
         operation: &'static str,
         /// The endpoint, without credentials.
         endpoint: String,
-        /// The underlying error.
+        /// The underlying error, when the time ran out in the HTTP exchange (`None` when it ran
+        /// out while the answer was being decoded).
         #[source]
-        source: reqwest::Error,
+        source: Option<reqwest::Error>,
     },
     /// The server answered with an HTTP error status and no SOAP fault.
     #[error("{operation}: HTTP {status} from the server{}", excerpt_suffix(.excerpt))]
@@ -159,7 +161,8 @@ pub enum Error {
         /// What the file system said.
         source: std::io::Error,
     },
-    /// The answer is not a SOAP response we can read: bad XML, bad charset, missing parts.
+    /// The answer is not a SOAP response we can read: a malformed HTTP head, bad XML, bad
+    /// charset, missing or ambiguous parts. Not retried: it would come back the same.
     #[error("{operation}: unreadable SOAP response: {message}")]
     Malformed {
         /// The operation's wire name.
@@ -170,7 +173,9 @@ pub enum Error {
         excerpt: String,
     },
     /// The service refused inside its JSON answer (`{"retorno": "Token inválido"}`): HTTP and
-    /// SOAP went fine, the PBX said no.
+    /// SOAP went fine, the PBX said no. The message is the service's, with the call's secrets
+    /// redacted (a PBX may echo the token back), control characters escaped and, past 1,000
+    /// characters, cut.
     #[error("{operation}: the service said: {message}")]
     Service {
         /// The operation's wire name.
@@ -203,7 +208,8 @@ pub enum Error {
         operation: &'static str,
         /// What the JSON parser said.
         message: String,
-        /// The whole `return` text as received.
+        /// The `return` text as received, with secrets redacted, control characters escaped
+        /// and, past 1,000 characters, cut (saying its length).
         raw: String,
     },
 }

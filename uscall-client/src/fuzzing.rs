@@ -45,7 +45,15 @@ fn return_text(
     status: u16,
 ) -> Result<String> {
     let content_type = content_type.map(str::to_owned);
-    crate::transport::read(operation, TOKEN, status, content_type, None, body, None)
+    crate::transport::read(
+        operation,
+        TOKEN,
+        status,
+        content_type,
+        None,
+        body.to_vec(),
+        None,
+    )
 }
 
 /// Reads an HTTP body into typed rows of `T` the way a typed call of `operation` does:

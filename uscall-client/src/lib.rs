@@ -2,6 +2,7 @@
 #![deny(missing_docs)]
 
 mod answer;
+mod answer_text;
 mod charset;
 mod client;
 mod envelope;
@@ -11,6 +12,7 @@ pub mod fuzzing;
 #[rustfmt::skip]
 mod generated;
 pub mod enums;
+mod json_print;
 pub mod meta;
 pub mod models;
 mod redact;
@@ -24,6 +26,7 @@ pub mod typed;
 pub mod xsd;
 
 pub use answer::Response;
+pub use answer_text::AnswerText;
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_PATH,
     DEFAULT_TIMEOUT, Raw,

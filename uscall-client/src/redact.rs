@@ -25,6 +25,9 @@ pub(crate) const REDACTED: &str = "<redacted>";
 /// How many characters of server-provided text a message shows at most.
 pub(crate) const MESSAGE_CHARS: usize = 1000;
 
+/// How many characters of a request or answer a trace log line shows at most.
+pub(crate) const TRACE_CHARS: usize = 4096;
+
 /// The most text bytes one decoded secret byte can take (`\&quot;` for `"`), used to size the
 /// part of a long text that is redacted before it is cut.
 const MAX_ENCODED_PER_BYTE: usize = 12;
@@ -91,25 +94,54 @@ impl Secrets {
     /// and so is the content of every secret-named XML element, JSON member and query
     /// parameter, so that getAgent's password hashes stay out of logs too.
     pub(crate) fn redact<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        replace_spans(text, self.spans(text))
+    }
+
+    /// The byte ranges of `text` that [`Secrets::redact`] replaces, sorted, overlapping and
+    /// adjacent ones merged.
+    pub(crate) fn spans(&self, text: &str) -> Vec<(usize, usize)> {
         let mut spans = self.value_spans(text);
         spans.extend(secret_element_spans(text));
         spans.extend(secret_member_spans(text));
         spans.extend(secret_query_spans(text));
-        replace_spans(text, spans)
+        spans.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
+        for (start, end) in spans {
+            match merged.last_mut() {
+                Some(last) if start <= last.1 => last.1 = last.1.max(end),
+                _ => merged.push((start, end)),
+            }
+        }
+        merged
     }
 
     /// Server-provided `text` made fit for a message: secrets redacted, control characters
     /// escaped (see [`escape_controls`]) and, past [`MESSAGE_CHARS`] characters, cut with a note
     /// of the whole length. Only a bounded head of a huge text is ever copied.
     pub(crate) fn clean(&self, text: &str) -> String {
+        self.clean_to(text, MESSAGE_CHARS)
+    }
+
+    /// [`Secrets::clean`] for `head`, the start of a text of `total` bytes: the note says the
+    /// whole length when the head is not all of it.
+    pub(crate) fn clean_part(&self, head: &str, total: usize) -> String {
+        let shown = self.clean(head);
+        if total <= head.len() || shown.ends_with(" bytes in all]") {
+            return shown;
+        }
+        format!("{shown}… [cut: {} bytes in all]", group_thousands(total))
+    }
+
+    /// [`Secrets::clean`], keeping at most `max_chars` characters.
+    pub(crate) fn clean_to(&self, text: &str, max_chars: usize) -> String {
         let longest = self.values.first().map_or(0, String::len).max(64);
         // Enough text that MESSAGE_CHARS characters are left after redaction, whatever it
         // replaced, plus room for a secret that straddles where the head ends.
-        let head_chars = MESSAGE_CHARS * longest + 2 * longest * MAX_ENCODED_PER_BYTE;
+        let head_chars = max_chars * longest + 2 * longest * MAX_ENCODED_PER_BYTE;
         let head = head_of(text, head_chars);
         let redacted = self.redact(head);
         let escaped = escape_controls(&redacted);
-        match escaped.char_indices().nth(MESSAGE_CHARS) {
+        match escaped.char_indices().nth(max_chars) {
             None if head.len() == text.len() => escaped.into_owned(),
             cut => {
                 let cut = cut.map_or(escaped.len(), |(i, _)| i);
@@ -326,7 +358,7 @@ fn group_thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(d);
@@ -688,23 +720,16 @@ fn secret_query_spans(text: &str) -> Vec<(usize, usize)> {
     spans
 }
 
-/// `text` with each byte range replaced by `<redacted>`; overlapping and adjacent ranges are
-/// merged into one marker.
-fn replace_spans(text: &str, mut spans: Vec<(usize, usize)>) -> Cow<'_, str> {
+/// `text` with each of the (sorted, merged) byte ranges replaced by `<redacted>`.
+fn replace_spans(text: &str, spans: Vec<(usize, usize)>) -> Cow<'_, str> {
     if spans.is_empty() {
         return Cow::Borrowed(text);
     }
-    spans.sort_unstable();
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     for (start, end) in spans {
-        if end <= last {
-            continue;
-        }
-        if start > last || last == 0 {
-            out.push_str(&text[last..start.max(last)]);
-            out.push_str(REDACTED);
-        }
+        out.push_str(&text[last..start]);
+        out.push_str(REDACTED);
         last = end;
     }
     out.push_str(&text[last..]);

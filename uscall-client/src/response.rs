@@ -11,7 +11,10 @@ use quick_xml::{NsReader, XmlVersion};
 use refs::{SOAP12_ENC, Targets, Value};
 use std::borrow::Cow;
 
+mod owned;
 mod refs;
+
+pub(crate) use owned::parse_owned;
 #[cfg(test)]
 mod tests;
 
@@ -171,7 +174,7 @@ pub(crate) struct ParseError {
 /// Even for a small answer (getExtens, 1.5 KB) this is cheaper: its 100-odd entities are as many
 /// events, which cost far more than a second parse of the bare envelope.
 pub(crate) fn parse(xml: &str, operation: &str) -> Result<Parsed, ParseError> {
-    parse_remembering(xml, operation, |_, _| {})
+    parse_remembering(xml, operation, false, |_, _| {}).map(|found| found.into_parsed(xml))
 }
 
 /// [`parse`], skipping the envelope's start when it is byte for byte one already read for
@@ -188,9 +191,10 @@ pub(crate) fn parse_known(
     {
         return Ok(Parsed::Return(text));
     }
-    parse_remembering(xml, operation, |start, open| {
+    parse_remembering(xml, operation, false, |start, open| {
         known.put(operation, &xml[..start], open)
     })
+    .map(|found| found.into_parsed(xml))
 }
 
 /// The envelope starts already read, by operation (see [`parse_known`]); one per client.
@@ -229,24 +233,51 @@ impl Prefix {
     /// The return text of `xml`, when `xml` starts with these bytes and the rest is the text
     /// and the usual ending; `None` sends it to the parser.
     fn read(&self, xml: &str) -> Option<String> {
+        let (start, end) = self.locate(xml)?;
+        unescape(&xml[start..end])
+    }
+
+    /// Where [`Prefix::read`] finds the return text, checked but not unescaped.
+    fn locate(&self, xml: &str) -> Option<(usize, usize)> {
         let content = xml.strip_prefix(&*self.bytes)?;
         let len = memchr::memchr(b'<', content.as_bytes())?;
-        if !content[len..].starts_with("</") {
+        if !content[len..].starts_with("</") || !closes(&content[len..], &self.open) {
             return None;
         }
-        let text = unescape(&content[..len])?;
-        closes(&content[len..], &self.open).then_some(text)
+        unescape_into(&content[..len], None)?;
+        Some((self.bytes.len(), self.bytes.len() + len))
+    }
+}
+
+/// What reading a document found: an answer, or (when unescaping was deferred) where the
+/// return text stands, checked and still escaped.
+pub(crate) enum Found {
+    Parsed(Parsed),
+    Text { start: usize, end: usize },
+}
+
+impl Found {
+    /// The answer, unescaping a deferred text of `xml` into a new string.
+    fn into_parsed(self, xml: &str) -> Parsed {
+        match self {
+            Found::Parsed(parsed) => parsed,
+            Found::Text { start, end } => {
+                Parsed::Return(unescape(&xml[start..end]).unwrap_or_default())
+            }
+        }
     }
 }
 
 /// [`parse`], calling `remember` with the return text's offset and the open elements when the
-/// one-pass path read the answer.
+/// one-pass path read the answer. With `defer`, a text the one pass takes is only checked, and
+/// where it stands is the answer (for [`owned::parse_owned`] to unescape in place).
 fn parse_remembering(
     xml: &str,
     operation: &str,
+    defer: bool,
     remember: impl FnOnce(usize, &[Cow<'_, str>]),
-) -> Result<Parsed, ParseError> {
-    let (result, cut) = parse_events(xml, operation, true);
+) -> Result<Found, ParseError> {
+    let (result, cut) = parse_events(xml, operation, Some(defer));
     let Some(Cut {
         start,
         end,
@@ -254,27 +285,32 @@ fn parse_remembering(
         open,
     }) = cut
     else {
-        return result;
+        return result.map(Found::Parsed);
+    };
+    let found = match text {
+        Some(text) => Found::Parsed(Parsed::Return(text)),
+        None => Found::Text { start, end },
     };
     // The usual ending: the open elements' end tags and nothing else (whitespace aside).
     if closes(&xml[end..], &open) {
         remember(start, &open);
-        return Ok(Parsed::Return(text));
+        return Ok(found);
     }
     let rest = [&xml[..start], &xml[end..]].concat();
-    match parse_events(&rest, operation, false).0 {
-        Ok(Parsed::Return(empty)) if empty.is_empty() => Ok(Parsed::Return(text)),
+    match parse_events(&rest, operation, None).0 {
+        Ok(Parsed::Return(empty)) if empty.is_empty() => Ok(found),
         // Not the same document without its text (cannot happen); or an error after the text,
         // which the full parse reports at its true position.
-        _ => parse_events(xml, operation, false).0,
+        _ => parse_events(xml, operation, None).0.map(Found::Parsed),
     }
 }
 
-/// The return text, found and unescaped by the one-pass path: its byte range in the document.
+/// The return text, found by the one-pass path: its byte range in the document, and the text
+/// unescaped unless that was deferred.
 struct Cut<'i> {
     start: usize,
     end: usize,
-    text: String,
+    text: Option<String>,
     /// The qualified names of the elements open around the text, outermost first.
     open: Vec<Cow<'i, str>>,
 }
@@ -301,13 +337,15 @@ fn closes(suffix: &str, open: &[Cow<'_, str>]) -> bool {
 
 /// [`parse`] event by event only, for tests and fuzzing to check that both ways agree.
 pub(crate) fn parse_by_events(xml: &str, operation: &str) -> Result<Parsed, ParseError> {
-    parse_events(xml, operation, false).0
+    parse_events(xml, operation, None).0
 }
 
+/// Parses `xml` event by event; with `cut` (`Some(defer)`), the return text is cut out when the
+/// one pass takes it, unescaped unless `defer`.
 fn parse_events<'i>(
     xml: &'i str,
     operation: &str,
-    cut: bool,
+    cut: Option<bool>,
 ) -> (Result<Parsed, ParseError>, Option<Cut<'i>>) {
     let mut reader = NsReader::from_str(xml);
     let mut p = Parser {
@@ -315,7 +353,8 @@ fn parse_events<'i>(
         input: xml,
         operation,
         depth: 0,
-        cut: cut.then_some(None),
+        cut: cut.is_some().then_some(None),
+        defer: cut == Some(true),
         open: Vec::new(),
     };
     let result = p.document();
@@ -342,6 +381,7 @@ pub(crate) fn return_text_start(xml: &str, operation: &str) -> Option<usize> {
         operation,
         depth: 0,
         cut: None,
+        defer: false,
         open: Vec::new(),
     };
     p.return_start().ok().flatten()
@@ -356,6 +396,8 @@ struct Parser<'r, 'i> {
     depth: usize,
     /// `Some` when the return text may be cut out: then `Some(Some(_))` once it has been.
     cut: Option<Option<Cut<'i>>>,
+    /// Whether a cut text is only checked, not unescaped (see [`owned`]).
+    defer: bool,
     /// The qualified names of the open elements, kept when cutting.
     open: Vec<Cow<'i, str>>,
 }
@@ -587,7 +629,12 @@ impl<'i> Parser<'_, 'i> {
         if !content[len..].starts_with("</") {
             return None;
         }
-        let text = unescape(&content[..len])?;
+        let text = if self.defer {
+            unescape_into(&content[..len], None)?;
+            None
+        } else {
+            Some(unescape(&content[..len])?)
+        };
         Some(Cut {
             start,
             end: start + len,
@@ -846,32 +893,26 @@ fn attribute_refs(raw: &str) -> Result<(), String> {
 /// an unknown entity, a bad reference): the event parser then reads the text and says what is
 /// wrong with it.
 fn unescape(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
+    unescape_into(text, Some(&mut out))?;
+    Some(out)
+}
+
+/// [`unescape`] into `out`; with no `out`, only checks that the one pass takes `text`.
+fn unescape_into(text: &str, mut out: Option<&mut String>) -> Option<()> {
+    let bytes = text.as_bytes();
     // A plain byte loop: between NuSOAP's `&quot;`s the runs are a few bytes long, too short
     // for a vectorised search (or eight bytes at a time, measured) to pay for its setup.
     let (mut i, mut run) = (0, 0);
     while i < bytes.len() {
         match bytes[i] {
             b'&' => {
-                // `&` is ASCII, so both cuts fall on character boundaries.
-                out.push_str(&text[run..i]);
-                let rest = &bytes[i + 1..];
-                let (c, len) = if rest.starts_with(b"quot;") {
-                    ('"', 5)
-                } else if rest.starts_with(b"amp;") {
-                    ('&', 4)
-                } else if rest.starts_with(b"lt;") {
-                    ('<', 3)
-                } else if rest.starts_with(b"gt;") {
-                    ('>', 3)
-                } else if rest.starts_with(b"apos;") {
-                    ('\'', 5)
-                } else {
-                    let len = memchr::memchr(b';', &rest[..rest.len().min(11)])?;
-                    (char_ref(&text[i + 1..i + 1 + len])?, len + 1)
-                };
-                out.push(c);
+                let (c, len) = entity(&bytes[i + 1..])?;
+                if let Some(out) = out.as_deref_mut() {
+                    // `&` is ASCII, so both cuts fall on character boundaries.
+                    out.push_str(&text[run..i]);
+                    out.push(c);
+                }
                 i += 1 + len;
                 run = i;
             }
@@ -883,8 +924,29 @@ fn unescape(text: &str) -> Option<String> {
             _ => i += 1,
         }
     }
-    out.push_str(&text[run..]);
-    Some(out)
+    if let Some(out) = out {
+        out.push_str(&text[run..]);
+    }
+    Some(())
+}
+
+/// The character of the predefined entity or character reference whose text, after its `&`,
+/// starts `rest`, and that text's length (`;` included).
+fn entity(rest: &[u8]) -> Option<(char, usize)> {
+    Some(if rest.starts_with(b"quot;") {
+        ('"', 5)
+    } else if rest.starts_with(b"amp;") {
+        ('&', 4)
+    } else if rest.starts_with(b"lt;") {
+        ('<', 3)
+    } else if rest.starts_with(b"gt;") {
+        ('>', 3)
+    } else if rest.starts_with(b"apos;") {
+        ('\'', 5)
+    } else {
+        let len = memchr::memchr(b';', &rest[..rest.len().min(11)])?;
+        (char_ref(std::str::from_utf8(&rest[..len]).ok()?)?, len + 1)
+    })
 }
 
 /// XML 1.0's `Char` production: tab, line feed, carriage return and everything from U+0020

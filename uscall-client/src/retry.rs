@@ -8,6 +8,7 @@
 use crate::Client;
 use crate::error::{Error, Result};
 use crate::meta::OperationInfo;
+use crate::redact::Secrets;
 use std::time::Duration;
 
 /// The operations that only read the PBX's state, by wire name, sorted. Each was checked
@@ -129,9 +130,13 @@ fn is_transient(error: &Error) -> bool {
 /// answer). A SOAP fault, a 4xx, a redirect or a refusal inside the JSON are answers.
 fn may_have_acted(error: &Error) -> bool {
     match error {
-        Error::Transport { source, .. } | Error::Timeout { source, .. } => {
-            !(source.is_connect() || source.is_builder())
-        }
+        Error::Transport { source, .. }
+        | Error::Timeout {
+            source: Some(source),
+            ..
+        } => !(source.is_connect() || source.is_builder()),
+        // The time ran out while the answer was decoded: the request was carried.
+        Error::Timeout { source: None, .. } => true,
         Error::Http { status, .. } => (500..600).contains(status),
         Error::Malformed { .. } | Error::Json { .. } | Error::TooLarge { .. } => true,
         _ => false,
@@ -156,8 +161,9 @@ pub(crate) async fn run(
     client: &Client,
     op: &'static OperationInfo,
     body: String,
-) -> Result<String> {
-    run_attempts(client, op, body, |body| client.send_once(op, body)).await
+    secrets: &Secrets,
+) -> Result<(String, std::time::Instant)> {
+    run_attempts(client, op, body, secrets, |body| client.send_once(op, body)).await
 }
 
 /// Makes `attempt` with `body`: once for an action, up to `1 + retries.max` times for a read
@@ -166,6 +172,7 @@ pub(crate) async fn run_attempts<T, A: Future<Output = Result<T>>>(
     client: &Client,
     op: &'static OperationInfo,
     body: String,
+    secrets: &Secrets,
     mut attempt: impl FnMut(String) -> A,
 ) -> Result<T> {
     if !is_read(op.name) {
@@ -180,14 +187,14 @@ pub(crate) async fn run_attempts<T, A: Future<Output = Result<T>>>(
             Err(error) if retry < retries.max && is_transient(&error) => {
                 retry += 1;
                 let delay = retries.delay(retry);
-                // The error's text is already free of the token and of URL credentials.
+                // The error holds the server's text: shown only once cleaned, like any error.
                 tracing::warn!(
                     target: "uscall",
                     operation = op.name,
                     retry,
                     of = retries.max,
                     delay_ms = delay.as_millis() as u64,
-                    error = %error,
+                    error = %secrets.error(error),
                     "transient failure; retrying"
                 );
                 tokio::time::sleep(delay).await;

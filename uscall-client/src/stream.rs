@@ -1244,7 +1244,15 @@ mod tests {
 
     fn whole_path(body: &[u8], content_type: Option<&str>) -> crate::Result<(Response, Recording)> {
         let owned = content_type.map(str::to_owned);
-        let text = crate::transport::read("audioDownload", "tok", 200, owned, None, body, None)?;
+        let text = crate::transport::read(
+            "audioDownload",
+            "tok",
+            200,
+            owned,
+            None,
+            body.to_vec(),
+            None,
+        )?;
         let response = Response::parse("audioDownload", text, "tok")?;
         let recording = models::one::<Recording>(&response)?;
         Ok((response, recording))

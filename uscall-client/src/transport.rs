@@ -6,15 +6,31 @@ use crate::response::{self, BodyReader, Parsed};
 use crate::stream::{Finished, RecordingStream, StreamError};
 use crate::{Client, charset, text};
 use reqwest::header::{CONTENT_TYPE, HeaderValue, LOCATION};
+use std::borrow::Cow;
+use std::time::{Duration, Instant};
+
+/// Bodies up to this size are decoded where they arrive; a bigger one is decoded on a blocking
+/// thread, so that the call's time limit can still end the call while it is decoded.
+const DECODE_INLINE_AT_MOST: usize = 1 << 20;
+
+/// The end of an attempt that starts now and may take `limit`.
+pub(crate) fn deadline_after(limit: Duration) -> Instant {
+    let now = Instant::now();
+    // A limit too far to add (`Duration::MAX`) is no limit at all.
+    now.checked_add(limit)
+        .unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 86_400))
+}
 
 impl Client {
     /// One attempt: posts the envelope and reads the answer's return text, within the body-size
-    /// limit.
+    /// limit and the time limit (decoding included). Gives the text and the attempt's deadline,
+    /// which decoding the JSON after it must keep too.
     pub(crate) async fn send_once(
         &self,
         op: &'static OperationInfo,
         body: String,
-    ) -> Result<String> {
+    ) -> Result<(String, Instant)> {
+        let deadline = deadline_after(self.inner.settings.timeout);
         // The answer is logged without the request's secrets (agentLogin's password included);
         // scanning the envelope for them is only worth it when that log line is on.
         let secrets = tracing::enabled!(target: "uscall::wire", tracing::Level::TRACE)
@@ -24,9 +40,47 @@ impl Client {
         let bytes = response::body(response, op.name, limit, |e| self.transport(op, e)).await?;
         tracing::Span::current().record("response_bytes", bytes.len());
         if let Some(secrets) = &secrets {
-            tracing::trace!(target: "uscall::wire", operation = op.name, status = head.status, response = %secrets.redact(&String::from_utf8_lossy(&bytes)));
+            // A bounded head of the body, never all of it: a trace line must not hold a copy of
+            // a 500 MB answer.
+            let head_bytes = &bytes[..bytes.len().min(4 * crate::redact::TRACE_CHARS)];
+            let shown = secrets.clean_to(
+                &String::from_utf8_lossy(head_bytes),
+                crate::redact::TRACE_CHARS,
+            );
+            tracing::trace!(target: "uscall::wire", operation = op.name, status = head.status, bytes = bytes.len(), response = %shown);
         }
-        head.read(self, op.name, &bytes)
+        let client = self.clone();
+        let text = self
+            .decoding(op, bytes.len(), deadline, move || {
+                head.read(&client, op.name, bytes)
+            })
+            .await?;
+        Ok((text, deadline))
+    }
+
+    /// Runs `work`, the decoding of `size` bytes of an answer, so that it ends by `deadline`: in
+    /// place when it is small, else on a blocking thread that the deadline stops waiting for
+    /// ([`Error::Timeout`]; the thread finishes and frees its memory on its own).
+    pub(crate) async fn decoding<T: Send + 'static>(
+        &self,
+        op: &'static OperationInfo,
+        size: usize,
+        deadline: Instant,
+        work: impl FnOnce() -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        if size <= DECODE_INLINE_AT_MOST {
+            return work();
+        }
+        let task = tokio::task::spawn_blocking(work);
+        match tokio::time::timeout_at(deadline.into(), task).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(join)) => std::panic::resume_unwind(join.into_panic()),
+            Err(_) => Err(Error::Timeout {
+                operation: op.name,
+                endpoint: self.shown_endpoint(),
+                source: None,
+            }),
+        }
     }
 
     /// One attempt of audioDownload that streams the recording to `out` as the body arrives
@@ -45,7 +99,7 @@ impl Client {
         let token = self.inner.token.0.as_str();
         if !(200..300).contains(&head.status) {
             let bytes = response::body(response, op.name, limit, |e| self.transport(op, e)).await?;
-            return head.read(self, op.name, &bytes).map(Download::Text);
+            return head.read(self, op.name, bytes).map(Download::Text);
         }
         let charset = head.content_type.as_deref().and_then(text::charset_param);
         let mut stream = Some(RecordingStream::new(charset));
@@ -96,7 +150,7 @@ impl Client {
                     out.flush().await.map_err(write_err)?;
                     Ok(Download::Streamed { json, audio_bytes })
                 }
-                Finished::Whole(bytes) => head.read(self, op.name, &bytes).map(Download::Text),
+                Finished::Whole(bytes) => head.read(self, op.name, bytes).map(Download::Text),
             };
         }
     }
@@ -147,18 +201,31 @@ impl Client {
         Ok((response, head))
     }
 
-    fn transport(&self, op: &'static OperationInfo, source: reqwest::Error) -> Error {
+    /// The endpoint for messages, without credentials.
+    fn shown_endpoint(&self) -> String {
         let mut endpoint = self.inner.endpoint.clone();
         let _ = endpoint.set_password(None);
         let _ = endpoint.set_username("");
-        let endpoint = endpoint.to_string();
+        endpoint.to_string()
+    }
+
+    fn transport(&self, op: &'static OperationInfo, source: reqwest::Error) -> Error {
+        let endpoint = self.shown_endpoint();
         if let Some(tls) = crate::tls::failure(op.name, &endpoint, &source) {
             tls
         } else if source.is_timeout() {
             Error::Timeout {
                 operation: op.name,
                 endpoint,
-                source,
+                source: Some(source),
+            }
+        } else if let Some(parse) = malformed_head(&source) {
+            // The server answered, but not in HTTP: an unreadable answer, not a network
+            // failure, and sending again would only get the same.
+            Error::Malformed {
+                operation: op.name,
+                message: format!("the answer's HTTP head is malformed: {parse}"),
+                excerpt: String::new(),
             }
         } else {
             Error::Transport {
@@ -187,7 +254,7 @@ struct Head {
 
 impl Head {
     /// The return text of `body` under this head (see [`read`]).
-    fn read(self, client: &Client, operation: &'static str, body: &[u8]) -> Result<String> {
+    fn read(self, client: &Client, operation: &'static str, body: Vec<u8>) -> Result<String> {
         read(
             operation,
             &client.inner.token.0,
@@ -210,7 +277,7 @@ pub(crate) fn read(
     status: u16,
     content_type: Option<String>,
     location: Option<String>,
-    body: &[u8],
+    body: Vec<u8>,
     known: Option<&response::Prefixes>,
 ) -> Result<String> {
     let success = (200..300).contains(&status);
@@ -221,22 +288,46 @@ pub(crate) fn read(
         excerpt: crate::redact::redact(&excerpt, token),
     };
     if (300..400).contains(&status) {
+        let reason = reqwest::StatusCode::from_u16(status)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+            .unwrap_or("a redirection");
+        let to = match location {
+            Some(location) => format!(" to {location}"),
+            None => " (no Location header)".to_owned(),
+        };
         return Err(http_error(format!(
-            "redirected to {}",
-            location.unwrap_or_default()
+            "{reason}{to}; redirects are not followed: give the PBX's own address"
         )));
     }
     let charset = content_type.as_deref().and_then(text::charset_param);
-    let decoded = match charset::decode(body, charset) {
-        Ok(t) => t,
+    // The body becomes the text without a copy when it is UTF-8 (or ASCII) already: an answer
+    // near the size limit must not be held twice.
+    let decoded = match charset::decode(&body, charset) {
+        Ok(Cow::Owned(text)) => text,
+        Ok(Cow::Borrowed(text)) => {
+            let bom = body.len() - text.len();
+            let mut body = body;
+            body.drain(..bom);
+            String::from_utf8(body)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+        }
         Err(e) if success => {
             return Err(Error::Malformed {
                 operation,
                 message: e.message,
-                excerpt: crate::redact::redact(&text::excerpt(&String::from_utf8_lossy(body), 0), token),
+                excerpt: crate::redact::redact(
+                    &text::excerpt(&String::from_utf8_lossy(&body), 0),
+                    token,
+                ),
             });
         }
-        Err(_) => return Err(http_error(text::excerpt(&String::from_utf8_lossy(body), 0))),
+        Err(_) => {
+            return Err(http_error(text::excerpt(
+                &String::from_utf8_lossy(&body),
+                0,
+            )));
+        }
     };
     if success && decoded.trim().is_empty() {
         return Err(Error::Malformed {
@@ -245,9 +336,13 @@ pub(crate) fn read(
             excerpt: String::new(),
         });
     }
-    let parsed = match known {
-        Some(known) if success => response::parse_known(&decoded, operation, known),
-        _ => response::parse(&decoded, operation),
+    let (parsed, decoded) = if success {
+        match response::parse_owned(decoded, operation, known) {
+            Ok(parsed) => (Ok(parsed), String::new()),
+            Err((e, decoded)) => (Err(e), decoded),
+        }
+    } else {
+        (response::parse(&decoded, operation), decoded)
     };
     match (parsed, success) {
         (Ok(Parsed::Fault(mut fault)), _) => {
@@ -266,5 +361,49 @@ pub(crate) fn read(
             excerpt: crate::redact::redact(&text::excerpt(&decoded, e.position), token),
         }),
         (_, false) => Err(http_error(text::excerpt(&decoded, 0))),
+    }
+}
+
+/// The parser's complaint when what failed is the server's HTTP head (a bad status line or
+/// header), not the connection.
+fn malformed_head(error: &reqwest::Error) -> Option<&hyper::Error> {
+    let mut next = std::error::Error::source(error);
+    while let Some(e) = next {
+        if let Some(hyper) = e.downcast_ref::<hyper::Error>() {
+            return hyper.is_parse().then_some(hyper);
+        }
+        next = e.source();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn decoding_a_big_answer_ends_at_the_deadline() {
+        let client = Client::new("http://127.0.0.1:9/", "t").unwrap();
+        let op = Client::operation("getExtens").unwrap();
+        let started = Instant::now();
+        let slow = || {
+            std::thread::sleep(Duration::from_secs(3));
+            Ok(())
+        };
+        let deadline = started + Duration::from_millis(200);
+        let result = client
+            .decoding(op, DECODE_INLINE_AT_MOST + 1, deadline, slow)
+            .await;
+        assert!(
+            matches!(result, Err(Error::Timeout { source: None, .. })),
+            "{result:?}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(2));
+        // A small answer is decoded in place, deadline or not.
+        let quick = client
+            .decoding(op, 10, started, || Ok::<_, Error>(7))
+            .await
+            .unwrap();
+        assert_eq!(quick, 7);
     }
 }

@@ -27,6 +27,7 @@ pub use cdr::{Cdr, Recording, TariffCall};
 pub use inputs::{Password, id_list};
 pub use pbx::{Extension, ExtensionState, Queue, QueueState, Trunk, WaitingCall};
 pub(crate) use ser::datetime_text;
+pub(crate) use service::means_no_rows;
 pub use service::{ServiceErrorKind, classify};
 pub use shifts::{PauseEvent, PauseSummary, SessionRecord, SessionSummary};
 pub use ura::{Flow, Ura, UraCall, Word};
@@ -369,9 +370,16 @@ pub fn message(resp: &Response) -> Result<String> {
 
 /// Checks that an answer is not a refusal, for operations whose data stays JSON.
 pub fn value(resp: &Response) -> Result<Value> {
+    check(resp)?;
+    retorno(resp).cloned()
+}
+
+/// Fails with the service's refusal ([`Error::Service`]) when the answer is one, without copying
+/// its data; a message that is not a refusal (an action's confirmation) is fine.
+pub fn check(resp: &Response) -> Result<()> {
     match retorno(resp)? {
         Value::String(m) if classify(m).is_some() => Err(service_error(resp, m)),
-        v => Ok(v.clone()),
+        _ => Ok(()),
     }
 }
 

@@ -26,7 +26,7 @@ pub enum ServiceErrorKind {
 /// Classifies a service message: `Some(kind)` when it reports an error, `None` for an ordinary
 /// confirmation such as `Agente 600 deslogado`.
 pub fn classify(message: &str) -> Option<ServiceErrorKind> {
-    let m = fold(message);
+    let m = fold(head(message));
     let has = |w: &str| m.contains(w);
     if has("token") && (has("invalid") || has("expirad") || has("incorret")) {
         Some(ServiceErrorKind::InvalidToken)
@@ -59,9 +59,19 @@ pub fn classify(message: &str) -> Option<ServiceErrorKind> {
     }
 }
 
+/// The start of a message, where its words are: service messages are a line, and a huge
+/// `retorno` string (a recording, a hostile answer) must not be copied to be read.
+fn head(message: &str) -> &str {
+    const CHARS: usize = 512;
+    match message.char_indices().nth(CHARS) {
+        Some((end, _)) => &message[..end],
+        None => message,
+    }
+}
+
 /// Whether a message stands for an empty result rather than a refusal.
 pub(crate) fn means_no_rows(message: &str) -> bool {
-    let m = fold(message);
+    let m = fold(head(message));
     m.is_empty()
         || ["nenhum", "sem registro", "nao ha registro", "sem resultado"]
             .iter()

@@ -63,7 +63,7 @@ fn the_one_pass_text_and_the_event_parser_agree() {
     }
     // The usual answer takes the one pass.
     assert!(
-        parse_events(&nusoap("{&quot;a&quot;:&#233;}"), OP, true)
+        parse_events(&nusoap("{&quot;a&quot;:&#233;}"), OP, Some(false))
             .1
             .is_some()
     );

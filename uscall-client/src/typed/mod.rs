@@ -54,9 +54,9 @@ impl Call<'_> {
     /// Sends the parts given, each in its WSDL position, through the generated operation, and
     /// decodes the return text with `decode` (given the operation's wire name and the call's secrets,
     /// for errors).
-    async fn send_with<T>(
+    async fn send_with<T: Send + 'static>(
         self,
-        decode: impl FnOnce(&'static str, String, &Arc<Secrets>) -> Result<T>,
+        decode: impl FnOnce(&'static str, String, &Arc<Secrets>) -> Result<T> + Send + 'static,
         ok_outcome: fn(&T) -> &'static str,
     ) -> Result<T> {
         let (op, args) = self.resolve()?;

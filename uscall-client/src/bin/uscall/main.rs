@@ -18,8 +18,9 @@ const EXIT_CODES: &str = "\
 Exit status: 0 on success; 1 for other errors; 2 for usage errors; 3 when the service answers \
 with a SOAP fault; 4 for an HTTP error status; 5 when the server cannot be reached or times out \
 (for an action such as start-call: its outcome is unknown, check before trying again); \
-6 when the answer cannot be read (bad XML, charset or JSON); 7 when the service refuses in its \
-answer (a bad token, an unknown agent...).";
+6 when the answer cannot be read (a malformed HTTP head, bad XML, charset or JSON) or is larger \
+than --max-response-bytes; 7 when the service refuses in its answer (a bad token, an unknown \
+agent...).";
 
 fn cli() -> Command {
     let mut cmd = Command::new("uscall")
@@ -233,7 +234,9 @@ async fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("uscall: {}", failure.message);
+            // The message can hold the server's words: never a control character on the
+            // terminal (the library escapes them too; this is the last line of defence).
+            eprintln!("uscall: {}", sanitize::for_terminal(&failure.message));
             ExitCode::from(failure.code)
         }
     }
@@ -271,7 +274,10 @@ impl From<Error> for Failure {
             | Error::Tls { .. }
             | Error::Timeout { .. }
             | Error::OutcomeUnknown { .. } => 5,
-            Error::Malformed { .. } | Error::Json { .. } | Error::Row(_) => 6,
+            Error::Malformed { .. }
+            | Error::Json { .. }
+            | Error::Row(_)
+            | Error::TooLarge { .. } => 6,
             Error::Service { .. } => 7,
             Error::InvalidUrl { .. }
             | Error::InvalidValue { .. }
@@ -358,12 +364,13 @@ fn op_args(op: &'static OperationInfo, sub: &ArgMatches) -> Result<Vec<Option<St
     Ok(args)
 }
 
-/// Fails with the service's message when the answer is a refusal rather than data.
+/// Fails with the service's message when the answer is a refusal rather than data, without
+/// copying the data.
 fn check_service(op: &'static OperationInfo, response: &Response) -> Result<(), Error> {
     if models::columns(op.name).is_some() {
-        models::rows::<serde_json::Value>(response).map(drop)
+        models::rows::<serde::de::IgnoredAny>(response).map(drop)
     } else {
-        models::value(response).map(drop)
+        models::check(response)
     }
 }
 
@@ -386,10 +393,22 @@ async fn run(
     if let Some(path) = sub.try_get_one::<String>(workflows::OUTPUT).ok().flatten() {
         return workflows::save_recording(&client, op, args, path.as_ref()).await;
     }
+    if format == Format::Json {
+        // Printed straight from the answer's text: a huge answer is never held twice.
+        let answer = client.call_text(op, args).await?;
+        answer.check()?;
+        let mut out = std::io::stdout().lock();
+        return answer
+            .write_json(&mut out, true)
+            .and_then(|()| std::io::Write::write_all(&mut out, b"\n"))
+            .map_err(|e| Failure::io("writing the answer", e));
+    }
     let response = client.call(op, args).await?;
     check_service(op, &response)?;
+    // The answer is shown without the token or a password, even where the PBX echoes them.
+    let json = response.into_redacted_json();
     let mut out = std::io::stdout().lock();
-    output::print(format, models::columns(op.name), formulas, response.json(), &mut out)
+    output::print(format, models::columns(op.name), formulas, &json, &mut out)
         .map_err(|e| Failure::io("writing the answer", e))
 }
 

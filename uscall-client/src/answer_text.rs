@@ -1,0 +1,141 @@
+//! An answer kept as its JSON text, never decoded whole: checked for a refusal and printed
+//! straight from the text, so that a huge answer costs its own size in memory and no more
+//! (a [`Response`] holds the text and its `serde_json::Value`, two to three times that).
+
+use crate::error::{Error, Result};
+use crate::models::{self, ServiceErrorKind, classify};
+use crate::redact::Secrets;
+use crate::{Response, json_print};
+use std::fmt;
+use std::io;
+use std::sync::Arc;
+
+/// One answer of the service as its JSON text (see [`Client::call_text`](crate::Client::call_text)).
+///
+/// The text is the application's data, exactly as sent; its `Debug` output, the errors made
+/// from it and what [`AnswerText::write_json`] prints have the call's secrets redacted.
+#[derive(Clone)]
+pub struct AnswerText {
+    operation: &'static str,
+    text: String,
+    secrets: Arc<Secrets>,
+}
+
+impl fmt::Debug for AnswerText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AnswerText")
+            .field("operation", &self.operation)
+            .field("text", &self.secrets.clean(&self.text))
+            .finish_non_exhaustive()
+    }
+}
+
+/// How much of a message is read to tell a refusal (messages are a line).
+const MESSAGE_HEAD: usize = 2048;
+
+impl AnswerText {
+    /// Checks that `text` is JSON, without decoding its strings.
+    pub(crate) fn parse(
+        operation: &'static str,
+        text: String,
+        secrets: &Arc<Secrets>,
+    ) -> Result<AnswerText> {
+        let json = models::json_text(&text);
+        if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(json) {
+            return Err(Error::Json {
+                operation,
+                message: if json.is_empty() {
+                    "the return value is empty".into()
+                } else {
+                    secrets.clean(&e.to_string())
+                },
+                raw: secrets.clean(&text),
+            });
+        }
+        Ok(AnswerText {
+            operation,
+            text,
+            secrets: secrets.clone(),
+        })
+    }
+
+    /// The wire name of the operation that answered.
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// The `return` text exactly as the service sent it (after XML unescaping).
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Fails with the service's refusal ([`Error::Service`]) when the answer is one, by the
+    /// rules of [`models::rows`] for list operations (any message but "no records") and of
+    /// [`models::check`] for the others. Only the start of a message is decoded.
+    pub fn check(&self) -> Result<()> {
+        let json = models::json_text(&self.text);
+        let Some(data) = json_print::retorno(json) else {
+            return Err(Error::Json {
+                operation: self.operation,
+                message: "the answer has no `retorno`".into(),
+                raw: self.secrets.clean(&self.text),
+            });
+        };
+        let Some(escaped) = data.strip_prefix('"').and_then(|d| d.strip_suffix('"')) else {
+            return Ok(());
+        };
+        let head = message_head(escaped);
+        let refused = if models::columns(self.operation).is_some() {
+            !models::means_no_rows(&head)
+        } else {
+            classify(&head).is_some()
+        };
+        if !refused {
+            return Ok(());
+        }
+        Err(Error::Service {
+            operation: self.operation,
+            kind: classify(&head).unwrap_or(ServiceErrorKind::Other),
+            message: self.secrets.clean_part(&head, escaped.len()),
+        })
+    }
+
+    /// Writes the JSON, pretty-printed when `pretty`, as serde_json prints the parsed value:
+    /// the call's secrets and secret-named members redacted, and the control characters a
+    /// terminal obeys written as `\uXXXX`. No string is decoded whole.
+    pub fn write_json(&self, out: &mut impl io::Write, pretty: bool) -> io::Result<()> {
+        json_print::write(models::json_text(&self.text), &self.secrets, pretty, out)
+    }
+
+    /// The answer parsed, for what needs its values.
+    pub fn into_response(self) -> Result<Response> {
+        Response::parse_with(self.operation, self.text, &self.secrets)
+    }
+}
+
+/// The start of the JSON string content `escaped`, decoded: at most about [`MESSAGE_HEAD`] bytes
+/// of it, cut between escapes.
+fn message_head(escaped: &str) -> String {
+    let bytes = escaped.as_bytes();
+    let mut end = 0;
+    while end < bytes.len() && end < MESSAGE_HEAD {
+        end += match bytes[end] {
+            b'\\' if bytes.get(end + 1) == Some(&b'u') => {
+                // A surrogate pair is two escapes that must stay together.
+                if bytes.get(end + 6..end + 8) == Some(b"\\u") {
+                    12
+                } else {
+                    6
+                }
+            }
+            b'\\' => 2,
+            _ => 1,
+        };
+    }
+    let mut end = end.min(bytes.len());
+    while !escaped.is_char_boundary(end) {
+        end += 1;
+    }
+    serde_json::from_str(&format!("\"{}\"", &escaped[..end]))
+        .unwrap_or_else(|_| escaped[..end].to_owned())
+}
