@@ -34,6 +34,15 @@ pub enum Place {
     Row,
 }
 
+/// Every place, for tests that try them all.
+pub const PLACES: [Place; 5] = [
+    Place::ServiceMessage,
+    Place::Fault,
+    Place::Html500,
+    Place::Redirect,
+    Place::Row,
+];
+
 /// How an echoed secret is spelled on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Spelling {
@@ -141,6 +150,20 @@ pub fn spell(secret: &str, spelling: Spelling) -> String {
             .collect(),
         Spelling::Percent => secret.bytes().map(|b| format!("%{b:02x}")).collect(),
     }
+}
+
+/// Every spelling of [`TOKEN`] and [`SENHAMD5`] the server can echo, and their unique cores
+/// as they are: text that shows none of these shows neither secret.
+pub fn echoed_spellings() -> Vec<String> {
+    let mut all = vec!["Zq8Kp".to_owned(), "5f4dcc3b".to_owned()];
+    for secret in [TOKEN, SENHAMD5] {
+        for spelling in SPELLINGS {
+            all.push(spell(secret, spelling));
+        }
+        // As JSON writes it when it escapes only what it must, and `\/`.
+        all.push(secret.replace('/', "\\/"));
+    }
+    all
 }
 
 /// The terminal control sequences [`Mode::TerminalEscapes`] sends.

@@ -324,3 +324,53 @@ fn the_command_line_at_trace_level_shows_no_secret() {
         assert!(all.contains(expected), "stderr lacks {expected:?}:\n{all}");
     }
 }
+
+/// A PBX that echoes the token and the password hash back, in every spelling and place
+/// (`uscall_tests::hostile`): nothing traced at any level, no error and no answer's `Debug`
+/// shows them, retries' warnings included.
+#[tokio::test]
+async fn secrets_a_pbx_echoes_back_are_never_traced_or_shown() {
+    use uscall_tests::hostile::{self, Hostile, Mode, PLACES, SPELLINGS};
+    let capture = Capture::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(FmtSpan::FULL)
+        .with_writer(capture.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let secrets = hostile::echoed_spellings();
+    let mut shown = String::new();
+    for place in PLACES {
+        for spelling in SPELLINGS {
+            let server = Hostile::start(Mode::EchoSecrets(place, spelling)).await;
+            let client = Client::builder(&server.url)
+                .token(hostile::TOKEN)
+                .retries(uscall_client::Retries {
+                    max: 1,
+                    base_delay: std::time::Duration::from_millis(1),
+                    max_delay: std::time::Duration::from_millis(5),
+                })
+                .build()
+                .unwrap();
+            match client.raw().get_extens().await {
+                Ok(response) => shown.push_str(&format!("{response:?}\n")),
+                Err(e) => shown.push_str(&error_text(&e)),
+            }
+            if let Err(e) = client.get_extens().await {
+                shown.push_str(&error_text(&e));
+            }
+            match client
+                .raw()
+                .agent_login("600", "2001", hostile::SENHAMD5)
+                .await
+            {
+                Ok(response) => shown.push_str(&format!("{response:?}\n")),
+                Err(e) => shown.push_str(&error_text(&e)),
+            }
+        }
+    }
+    assert_no_secret("what was shown", &shown, &secrets);
+    let traced = capture.text();
+    assert!(traced.contains("uscall::wire"), "trace level was on");
+    assert_no_secret("the trace", &traced, &secrets);
+}

@@ -100,6 +100,17 @@ impl AnswerText {
         })
     }
 
+    /// A successful call's `outcome` in its span: `service` for a refusal (as for a
+    /// [`Response`]), else `ok`.
+    pub(crate) fn outcome(&self) -> &'static str {
+        let message = json_print::retorno(models::json_text(&self.text))
+            .and_then(|data| data.strip_prefix('"')?.strip_suffix('"'));
+        match message {
+            Some(escaped) if classify(&message_head(escaped)).is_some() => "service",
+            _ => "ok",
+        }
+    }
+
     /// Writes the JSON, pretty-printed when `pretty`, as serde_json prints the parsed value:
     /// the call's secrets and secret-named members redacted, and the control characters a
     /// terminal obeys written as `\uXXXX`. No string is decoded whole.

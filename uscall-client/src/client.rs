@@ -337,8 +337,13 @@ impl Client {
         op: &'static OperationInfo,
         args: Vec<Option<String>>,
     ) -> Result<crate::AnswerText> {
-        self.call_with(op, args, crate::AnswerText::parse, |_| "ok")
-            .await
+        self.call_with(
+            op,
+            args,
+            crate::AnswerText::parse,
+            crate::AnswerText::outcome,
+        )
+        .await
     }
 
     /// Calls `op` and turns the return part's text into `T` with `decode`, given the operation's
