@@ -315,6 +315,35 @@ impl Big {
         }
     }
 
+    /// The pieces of the body in order: for a made answer the envelope's start, the text's
+    /// start, its repetitions in batches, its end and the envelope's end.
+    fn pieces(&self) -> Box<dyn Iterator<Item = std::borrow::Cow<'_, [u8]>> + Send + '_> {
+        use std::borrow::Cow;
+        const BATCH: usize = 4096;
+        match self {
+            Big::Gzip(bytes) => Box::new(std::iter::once(Cow::Borrowed(bytes.as_slice()))),
+            Big::Pieces {
+                start,
+                piece,
+                times,
+                end,
+            } => {
+                let (before, after) = Big::envelope();
+                let batch = Cow::Owned(piece.repeat(BATCH).into_bytes());
+                Box::new(
+                    [Cow::Owned(before), Cow::Borrowed(start.as_bytes())]
+                        .into_iter()
+                        .chain(std::iter::repeat_n(batch, times / BATCH))
+                        .chain([
+                            Cow::Owned(piece.repeat(times % BATCH).into_bytes()),
+                            Cow::Borrowed(end.as_bytes()),
+                            Cow::Owned(after),
+                        ]),
+                )
+            }
+        }
+    }
+
     /// Writes the whole answer.
     async fn write(&self, sock: &mut tokio::net::TcpStream) -> std::io::Result<()> {
         let encoding = match self {
@@ -326,53 +355,18 @@ impl Big {
             self.body_len()
         );
         sock.write_all(head.as_bytes()).await?;
-        match self {
-            Big::Gzip(bytes) => sock.write_all(bytes).await,
-            Big::Pieces {
-                start,
-                piece,
-                times,
-                end,
-            } => {
-                let (before, after) = Big::envelope();
-                sock.write_all(&before).await?;
-                sock.write_all(start.as_bytes()).await?;
-                let batch = piece.repeat(4096);
-                for _ in 0..times / 4096 {
-                    sock.write_all(batch.as_bytes()).await?;
-                }
-                sock.write_all(piece.repeat(times % 4096).as_bytes())
-                    .await?;
-                sock.write_all(end.as_bytes()).await?;
-                sock.write_all(&after).await
-            }
+        for piece in self.pieces() {
+            sock.write_all(&piece).await?;
         }
+        Ok(())
     }
 
     /// `answer` gzip-compressed.
     fn gzip(answer: Big) -> Big {
-        let Big::Pieces {
-            start,
-            piece,
-            times,
-            end,
-        } = answer
-        else {
-            return answer;
-        };
-        let (before, after) = Big::envelope();
         let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-        encoder.write_all(&before).unwrap();
-        encoder.write_all(start.as_bytes()).unwrap();
-        let batch = piece.repeat(4096);
-        for _ in 0..times / 4096 {
-            encoder.write_all(batch.as_bytes()).unwrap();
+        for piece in answer.pieces() {
+            encoder.write_all(&piece).unwrap();
         }
-        encoder
-            .write_all(piece.repeat(times % 4096).as_bytes())
-            .unwrap();
-        encoder.write_all(end.as_bytes()).unwrap();
-        encoder.write_all(&after).unwrap();
         Big::Gzip(encoder.finish().unwrap())
     }
 }

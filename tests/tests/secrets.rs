@@ -49,6 +49,17 @@ impl<'a> MakeWriter<'a> for Capture {
     }
 }
 
+/// Captures every span and event, at every level, on this thread until the guard drops.
+fn capture_everything() -> (Capture, tracing::subscriber::DefaultGuard) {
+    let capture = Capture::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(FmtSpan::FULL)
+        .with_writer(capture.clone())
+        .finish();
+    (capture, tracing::subscriber::set_default(subscriber))
+}
+
 /// The agent's plain password from the fixture.
 fn plain_password(fixture: &Value) -> String {
     fixture["senhas"][AGENT].as_str().unwrap().to_owned()
@@ -115,14 +126,8 @@ fn closed_port() -> u16 {
 
 #[tokio::test]
 async fn nothing_traced_or_shown_during_a_full_run_reveals_a_secret() {
-    let capture = Capture::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(FmtSpan::FULL)
-        .with_writer(capture.clone())
-        .finish();
     // A current-thread runtime: every span and event of the calls reaches this subscriber.
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (capture, _guard) = capture_everything();
 
     let fixture = fixture();
     let server = PhpServer::nusoap(&[]);
@@ -331,13 +336,7 @@ fn the_command_line_at_trace_level_shows_no_secret() {
 #[tokio::test]
 async fn secrets_a_pbx_echoes_back_are_never_traced_or_shown() {
     use uscall_tests::hostile::{self, Hostile, Mode, PLACES, SPELLINGS};
-    let capture = Capture::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(FmtSpan::FULL)
-        .with_writer(capture.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (capture, _guard) = capture_everything();
     let secrets = hostile::echoed_spellings();
     let mut shown = String::new();
     for place in PLACES {
