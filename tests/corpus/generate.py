@@ -156,7 +156,7 @@ case("25-200-whitespace-body", "status 200 whose body is only blank lines",
      http("200 OK", XML_UTF8, "\r\n\r\n   \n"), err("Malformed", "HTTP 200 with an empty body"))
 case("26-redirect", "a redirect to a login page, which is never followed",
      http("302 Found", ["Location: https://pbx.example/login.php", "Content-Type: text/html"], ""),
-     err("Http", "HTTP 302 from the server: redirected to https://pbx.example/login.php"))
+     err("Http", "HTTP 302 from the server: Found, redirected to https://pbx.example/login.php"))
 case("27-503-plain-text", "a proxy's plain-text 503",
      http("503 Service Unavailable", ["Content-Type: text/plain", "Retry-After: 30"], "upstream connect error"),
      err("Http", "HTTP 503 from the server: upstream connect error"))

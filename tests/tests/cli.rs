@@ -31,6 +31,12 @@ fn cli_args(call: &Call) -> Vec<String> {
 
 fn all_operations_through_the_cli(server: PhpServer) {
     let fixture = fixture();
+    // What the command line shows: the fixture's data with every password hash redacted (getAgent
+    // answers them all; output never shows a password, even one that is the data asked for).
+    let mut shown = fixture.clone();
+    for agent in shown["agents"].as_array_mut().unwrap() {
+        agent["senhamd5"] = Value::from("<redacted>");
+    }
     for (i, call) in all_calls(&fixture).iter().enumerate() {
         let mut args: Vec<String> = Vec::new();
         let mut env = Vec::new();
@@ -63,7 +69,7 @@ fn all_operations_through_the_cli(server: PhpServer) {
             "pretty-printed JSON: {stdout}"
         );
         let json: Value = serde_json::from_str(&stdout).unwrap();
-        assert_answer(&fixture, call, &json);
+        assert_answer(&shown, call, &json);
     }
     assert_eq!(server.calls().len(), 30);
 }

@@ -355,7 +355,9 @@ async fn an_answer_over_the_limit_exits_6_and_a_304_names_its_status() {
     assert_eq!(out.code, 4, "{}", out.stderr());
     assert!(
         out.stderr().contains("HTTP 304")
-            && out.stderr().contains("Not Modified (no Location header)"),
+            && out
+                .stderr()
+                .contains("Not Modified, a redirection status without a Location header"),
         "{}",
         out.stderr()
     );

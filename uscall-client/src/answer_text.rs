@@ -84,7 +84,7 @@ impl AnswerText {
         let Some(escaped) = data.strip_prefix('"').and_then(|d| d.strip_suffix('"')) else {
             return Ok(());
         };
-        let head = message_head(escaped);
+        let (head, cut) = message_head(escaped);
         let refused = if models::columns(self.operation).is_some() {
             !models::means_no_rows(&head)
         } else {
@@ -96,7 +96,11 @@ impl AnswerText {
         Err(Error::Service {
             operation: self.operation,
             kind: classify(&head).unwrap_or(ServiceErrorKind::Other),
-            message: self.secrets.clean_part(&head, escaped.len()),
+            message: if cut {
+                self.secrets.clean_part(&head, escaped.len())
+            } else {
+                self.secrets.clean(&head)
+            },
         })
     }
 
@@ -106,7 +110,7 @@ impl AnswerText {
         let message = json_print::retorno(models::json_text(&self.text))
             .and_then(|data| data.strip_prefix('"')?.strip_suffix('"'));
         match message {
-            Some(escaped) if classify(&message_head(escaped)).is_some() => "service",
+            Some(escaped) if classify(&message_head(escaped).0).is_some() => "service",
             _ => "ok",
         }
     }
@@ -125,8 +129,8 @@ impl AnswerText {
 }
 
 /// The start of the JSON string content `escaped`, decoded: at most about [`MESSAGE_HEAD`] bytes
-/// of it, cut between escapes.
-fn message_head(escaped: &str) -> String {
+/// of it, cut between escapes; and whether it was cut.
+fn message_head(escaped: &str) -> (String, bool) {
     let bytes = escaped.as_bytes();
     let mut end = 0;
     while end < bytes.len() && end < MESSAGE_HEAD {
@@ -147,6 +151,7 @@ fn message_head(escaped: &str) -> String {
     while !escaped.is_char_boundary(end) {
         end += 1;
     }
-    serde_json::from_str(&format!("\"{}\"", &escaped[..end]))
-        .unwrap_or_else(|_| escaped[..end].to_owned())
+    let head = serde_json::from_str(&format!("\"{}\"", &escaped[..end]))
+        .unwrap_or_else(|_| escaped[..end].to_owned());
+    (head, end < escaped.len())
 }

@@ -292,13 +292,16 @@ pub(crate) fn read(
             .ok()
             .and_then(|s| s.canonical_reason())
             .unwrap_or("a redirection");
-        let to = match location {
-            Some(location) => format!(" to {location}"),
-            None => " (no Location header)".to_owned(),
-        };
-        return Err(http_error(format!(
-            "{reason}{to}; redirects are not followed: give the PBX's own address"
-        )));
+        return Err(http_error(match location {
+            Some(location) => format!(
+                "{reason}, redirected to {location}; redirects are not followed: give the \
+                 PBX's own address"
+            ),
+            None => format!(
+                "{reason}, a redirection status without a Location header; redirects are not \
+                 followed"
+            ),
+        }));
     }
     let charset = content_type.as_deref().and_then(text::charset_param);
     // The body becomes the text without a copy when it is UTF-8 (or ASCII) already: an answer
