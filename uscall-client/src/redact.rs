@@ -17,7 +17,12 @@
 //! query parameters (`senha=...`) are hidden too, at any depth.
 
 use crate::error::Error;
+use named::{
+    for_each_secret_element, secret_element_spans, secret_member_spans, secret_query_spans,
+    unescape_xml,
+};
 use std::borrow::Cow;
+use units::{is_word, match_at, unit, unit_is_word};
 
 /// What a secret is replaced with.
 pub(crate) const REDACTED: &str = "<redacted>";
@@ -366,168 +371,6 @@ fn group_thousands(n: usize) -> String {
     out
 }
 
-/// Whether a character, on the edge of a secret, makes it part of a longer word.
-fn is_word(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
-}
-
-/// One unit of text as the secret matcher reads it: the bytes it decodes to (at most four) and
-/// how many bytes of text it takes.
-struct Unit {
-    bytes: [u8; 4],
-    n: usize,
-    len: usize,
-}
-
-impl Unit {
-    fn char(c: char, len: usize) -> Unit {
-        let mut bytes = [0; 4];
-        let n = c.encode_utf8(&mut bytes).len();
-        Unit { bytes, n, len }
-    }
-}
-
-/// Whether a unit decodes to a word character; a lone byte of a multi-byte character (from
-/// `%C3%A3`) counts as a letter.
-fn unit_is_word(u: &Unit) -> bool {
-    match std::str::from_utf8(&u.bytes[..u.n]) {
-        Ok(s) => s.chars().next().is_some_and(is_word),
-        Err(_) => u.bytes[0] >= 0x80,
-    }
-}
-
-/// The unit of `text` starting at `at`: an escape it decodes, else one literal character.
-fn unit(text: &[u8], at: usize) -> Unit {
-    let escaped = match text[at] {
-        b'&' => xml_reference(text, at),
-        b'\\' => json_escape(text, at),
-        b'%' => percent_byte(text, at),
-        _ => None,
-    };
-    escaped.unwrap_or_else(|| {
-        let len = utf8_len(text[at]).min(text.len() - at);
-        let mut bytes = [0; 4];
-        bytes[..len].copy_from_slice(&text[at..at + len]);
-        Unit { bytes, n: len, len }
-    })
-}
-
-fn utf8_len(first: u8) -> usize {
-    match first {
-        0xF0.. => 4,
-        0xE0.. => 3,
-        0xC0.. => 2,
-        _ => 1,
-    }
-}
-
-/// `&amp;`, `&#36;` or `&#x24;` at `at`.
-fn xml_reference(text: &[u8], at: usize) -> Option<Unit> {
-    let rest = &text[at + 1..text.len().min(at + 12)];
-    let semi = rest.iter().position(|b| *b == b';')?;
-    let name = std::str::from_utf8(&rest[..semi]).ok()?;
-    let c = match name {
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "quot" => '"',
-        "apos" => '\'',
-        _ => {
-            let number = name.strip_prefix('#')?;
-            let code = match number.strip_prefix(['x', 'X']) {
-                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                None => number.parse().ok()?,
-            };
-            char::from_u32(code)?
-        }
-    };
-    Some(Unit::char(c, semi + 2))
-}
-
-/// A JSON escape at `at`: `\/`, `\n`, `\u0024`, a surrogate pair, or a backslash before an
-/// XML-escaped quote (`\&quot;`, JSON inside XML).
-fn json_escape(text: &[u8], at: usize) -> Option<Unit> {
-    let next = at + 1;
-    if next >= text.len() {
-        return None;
-    }
-    // The escaped character is literal, or XML-escaped when the JSON sits inside XML; never
-    // another escape (`\\` is an escaped backslash).
-    let escaped = match text[next] {
-        b'&' => xml_reference(text, next),
-        _ => None,
-    }
-    .unwrap_or_else(|| Unit::char(char::from(text[next]), 1));
-    let c = match &escaped.bytes[..escaped.n] {
-        b"\"" => '"',
-        b"\\" => '\\',
-        b"/" => '/',
-        b"b" => '\u{8}',
-        b"f" => '\u{c}',
-        b"n" => '\n',
-        b"r" => '\r',
-        b"t" => '\t',
-        b"u" => {
-            let high = hex4(text, next + 1)?;
-            if (0xD800..0xDC00).contains(&high) {
-                if text.get(next + 5..next + 7) != Some(b"\\u") {
-                    return None;
-                }
-                let low = hex4(text, next + 7)?;
-                if !(0xDC00..0xE000).contains(&low) {
-                    return None;
-                }
-                let c = char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))?;
-                return Some(Unit::char(c, 12));
-            }
-            return Some(Unit::char(char::from_u32(high)?, 6));
-        }
-        _ => return None,
-    };
-    Some(Unit::char(c, 1 + escaped.len))
-}
-
-fn hex4(text: &[u8], at: usize) -> Option<u32> {
-    let digits = std::str::from_utf8(text.get(at..at + 4)?).ok()?;
-    if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return None;
-    }
-    u32::from_str_radix(digits, 16).ok()
-}
-
-/// `%2F` or `%2f` at `at`: one byte.
-fn percent_byte(text: &[u8], at: usize) -> Option<Unit> {
-    let hex = std::str::from_utf8(text.get(at + 1..at + 3)?).ok()?;
-    if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return None;
-    }
-    let mut bytes = [0; 4];
-    bytes[0] = u8::from_str_radix(hex, 16).ok()?;
-    Some(Unit {
-        bytes,
-        n: 1,
-        len: 3,
-    })
-}
-
-/// Where a run of units starting at `at` decodes to exactly `secret`, its end.
-fn match_at(text: &[u8], at: usize, secret: &[u8]) -> Option<usize> {
-    let (mut pos, mut matched) = (at, 0);
-    while matched < secret.len() {
-        if pos >= text.len() {
-            return None;
-        }
-        let u = unit(text, pos);
-        let want = secret.get(matched..matched + u.n)?;
-        if want != &u.bytes[..u.n] {
-            return None;
-        }
-        matched += u.n;
-        pos += u.len;
-    }
-    Some(pos)
-}
-
 /// `text` with control characters written as visible escapes (`\x1b`, `\u{9b}`), so that
 /// nothing a server sends can move a terminal's cursor, set its title, write its clipboard
 /// (OSC 52) or reorder what it shows: C0 controls but tab and line feed, DEL, C1 controls, and
@@ -553,173 +396,6 @@ pub(crate) fn escape_controls(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Calls `f` with the raw content of every element whose local name is secret (up to the next
-/// tag; empty and self-closing elements are skipped).
-fn for_each_secret_element(xml: &str, mut f: impl FnMut(&str)) {
-    let mut from = 0;
-    while let Some(rel) = xml[from..].find('<') {
-        let open = from + rel;
-        from = open + 1;
-        let name_len = xml[from..]
-            .find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':')))
-            .unwrap_or(xml.len() - from);
-        let name = &xml[from..from + name_len];
-        let local = name.rsplit(':').next().unwrap_or(name);
-        if local.is_empty() || !is_secret_name(local) {
-            continue;
-        }
-        let Some(gt) = xml[from..].find('>').map(|i| from + i) else {
-            return;
-        };
-        from = gt + 1;
-        if xml[..gt].ends_with('/') {
-            continue;
-        }
-        let end = xml[from..].find('<').map_or(xml.len(), |i| from + i);
-        if end > from {
-            f(&xml[from..end]);
-        }
-        from = end;
-    }
-}
-
-/// Undoes XML escaping (the five entities and character references).
-fn unescape_xml(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(text.len());
-    let mut at = 0;
-    while at < bytes.len() {
-        match (bytes[at] == b'&')
-            .then(|| xml_reference(bytes, at))
-            .flatten()
-        {
-            Some(u) => {
-                out.extend_from_slice(&u.bytes[..u.n]);
-                at += u.len;
-            }
-            None => {
-                out.push(bytes[at]);
-                at += 1;
-            }
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-}
-
-/// The contents of every secret-named XML element.
-fn secret_element_spans(xml: &str) -> Vec<(usize, usize)> {
-    let mut spans = Vec::new();
-    let base = xml.as_ptr() as usize;
-    for_each_secret_element(xml, |content| {
-        let start = content.as_ptr() as usize - base;
-        spans.push((start, start + content.len()));
-    });
-    spans
-}
-
-/// The spellings of a JSON quote that answers and logs hold: plain, XML-escaped (inside a SOAP
-/// `return`), and JSON-escaped (JSON inside a JSON string, also XML-escaped).
-const QUOTES: [&str; 6] = ["\"", "&quot;", "&#34;", "&#x22;", "\\\"", "\\&quot;"];
-
-/// The values of every secret-named JSON member, whichever quote spelling the JSON uses.
-fn secret_member_spans(text: &str) -> Vec<(usize, usize)> {
-    let mut spans = Vec::new();
-    let mut from = 0;
-    // The next place of each spelling, looked for again only once passed: one pass over the
-    // text whatever its size, even for spellings it never holds.
-    let mut next: [Option<usize>; QUOTES.len()] = [None; QUOTES.len()];
-    let mut gone = [false; QUOTES.len()];
-    loop {
-        for ((slot, gone), q) in next.iter_mut().zip(&mut gone).zip(QUOTES) {
-            if !*gone && slot.is_none_or(|at| at < from) {
-                *slot = text[from..].find(q).map(|i| from + i);
-                *gone = slot.is_none();
-            }
-        }
-        let Some((start, quote)) = next
-            .iter()
-            .zip(QUOTES)
-            .filter_map(|(at, q)| at.map(|at| (at, q)))
-            .min_by_key(|(at, q)| (*at, std::cmp::Reverse(q.len())))
-        else {
-            break;
-        };
-        let key_start = start + quote.len();
-        let key_len = text[key_start..]
-            .find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.')))
-            .unwrap_or(text.len() - key_start);
-        let key = &text[key_start..key_start + key_len];
-        from = key_start + key_len;
-        if key.is_empty() || !is_secret_name(key) || !text[from..].starts_with(quote) {
-            continue;
-        }
-        let after = text[from + quote.len()..].trim_start();
-        let Some(value) = after.strip_prefix(':').map(str::trim_start) else {
-            continue;
-        };
-        let value_start = text.len() - value.len();
-        let (start, end) = if let Some(inner) = value.strip_prefix(quote) {
-            let inner_start = text.len() - inner.len();
-            let len = closing_quote(inner, quote).unwrap_or(inner.len());
-            (inner_start, inner_start + len)
-        } else {
-            let len = value
-                .find(|c: char| {
-                    matches!(c, ',' | '}' | ']' | '&' | '<' | '\\') || c.is_whitespace()
-                })
-                .unwrap_or(value.len());
-            (value_start, value_start + len)
-        };
-        if end > start && &text[start..end] != "null" {
-            spans.push((start, end));
-        }
-        from = end;
-    }
-    spans
-}
-
-/// Where the JSON string starting just after an opening `quote` ends (its closing quote). A
-/// plain quote is escaped by an odd number of backslashes before it; a quote that is itself
-/// escaped (`\"`, JSON inside a JSON string) closes after 0, 4, 8... more backslashes (an
-/// escaped backslash there is `\\\\`, an escaped quote `\\\"`).
-fn closing_quote(inner: &str, quote: &str) -> Option<usize> {
-    let modulus = if quote.starts_with('\\') { 4 } else { 2 };
-    let mut at = 0;
-    loop {
-        let i = at + inner[at..].find(quote)?;
-        let backslashes = inner[..i].bytes().rev().take_while(|b| *b == b'\\').count();
-        if backslashes % modulus == 0 {
-            return Some(i);
-        }
-        at = i + quote.len();
-    }
-}
-
-/// The values of secret-named query or form parameters (`?senha=1234&...`, as a `Location`
-/// header or an HTML page may carry them).
-fn secret_query_spans(text: &str) -> Vec<(usize, usize)> {
-    let mut spans = Vec::new();
-    for (eq, _) in text.match_indices('=') {
-        let key_start = text[..eq]
-            .char_indices()
-            .rev()
-            .find(|(_, c)| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.')))
-            .map_or(0, |(i, c)| i + c.len_utf8());
-        let key = &text[key_start..eq];
-        if key.is_empty() || !is_secret_name(key) {
-            continue;
-        }
-        let value = &text[eq + 1..];
-        let len = value
-            .find(|c: char| matches!(c, '&' | '"' | '\'' | '<' | '>' | ';') || c.is_whitespace())
-            .unwrap_or(value.len());
-        if len > 0 {
-            spans.push((eq + 1, eq + 1 + len));
-        }
-    }
-    spans
-}
-
 /// `text` with each of the (sorted, merged) byte ranges replaced by `<redacted>`.
 fn replace_spans(text: &str, spans: Vec<(usize, usize)>) -> Cow<'_, str> {
     if spans.is_empty() {
@@ -740,6 +416,9 @@ fn replace_spans(text: &str, spans: Vec<(usize, usize)>) -> Cow<'_, str> {
 pub(crate) fn redact(text: &str, secret: &str) -> String {
     Secrets::new([secret]).redact(text).into_owned()
 }
+
+mod named;
+mod units;
 
 #[cfg(test)]
 mod tests;
