@@ -52,7 +52,7 @@ fn return_text(
         content_type,
         None,
         body.to_vec(),
-        None,
+        crate::transport::Reading::Return(None),
     )
 }
 

@@ -15,6 +15,7 @@ pub mod enums;
 mod json_print;
 pub mod meta;
 pub mod models;
+mod raw_call;
 mod redact;
 mod response;
 mod retry;
@@ -34,6 +35,7 @@ pub use client::{
 pub use error::{Error, Fault, Result};
 /// Every operation of the WSDL, in WSDL order; the command line is built from this table.
 pub use generated::OPERATIONS;
+pub use raw_call::XmlAnswer;
 pub use retry::{Retries, is_read};
 /// The request builders of the generated methods, one per WSDL operation.
 pub mod requests {

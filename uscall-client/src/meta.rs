@@ -108,3 +108,36 @@ impl OperationInfo {
         self.params.iter().filter(|p| !p.token)
     }
 }
+
+/// An operation the generator could not express, generated as a raw method: its parts are sent
+/// as text and its answer is the response element's XML ([`crate::XmlAnswer`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RawOperation {
+    /// The operation's wire name.
+    pub name: &'static str,
+    /// Why it is raw, naming the construct.
+    pub reason: &'static str,
+    /// No output message: success is HTTP 200 or 202, with or without a body.
+    pub one_way: bool,
+}
+
+/// Where the generated module lists its raw operations, as the inherent constant
+/// `RawOperations::ALL`. A WSDL without raw operations generates no such constant, and the trait
+/// below supplies an empty one: an inherent constant takes precedence over a trait's, so the
+/// generated file stays free of anything a fully typed WSDL does not need.
+pub struct RawOperations;
+
+// The generated inherent constant, when there is one, leaves this one unused.
+#[allow(dead_code)]
+trait NoRawOperations {
+    const ALL: &'static [RawOperation] = &[];
+}
+
+impl NoRawOperations for RawOperations {}
+
+impl OperationInfo {
+    /// Why this operation is a raw method, or `None` for a typed one.
+    pub fn raw(&self) -> Option<&'static RawOperation> {
+        RawOperations::ALL.iter().find(|raw| raw.name == self.name)
+    }
+}

@@ -1251,7 +1251,7 @@ mod tests {
             owned,
             None,
             body.to_vec(),
-            None,
+            crate::transport::Reading::Return(None),
         )?;
         let response = Response::parse("audioDownload", text, "tok")?;
         let recording = models::one::<Recording>(&response)?;

@@ -30,6 +30,16 @@ impl Client {
         op: &'static OperationInfo,
         body: String,
     ) -> Result<(String, Instant)> {
+        self.send_once_for(op, body, Want::Return).await
+    }
+
+    /// [`Client::send_once`], reading the answer for `want`.
+    pub(crate) async fn send_once_for(
+        &self,
+        op: &'static OperationInfo,
+        body: String,
+        want: Want,
+    ) -> Result<(String, Instant)> {
         let deadline = deadline_after(self.inner.settings.timeout);
         // The answer is logged without the request's secrets (agentLogin's password included);
         // scanning the envelope for them is only worth it when that log line is on.
@@ -52,7 +62,7 @@ impl Client {
         let client = self.clone();
         let text = self
             .decoding(op, bytes.len(), deadline, move || {
-                head.read(&client, op.name, bytes)
+                head.read_for(&client, op.name, bytes, want)
             })
             .await?;
         Ok((text, deadline))
@@ -255,6 +265,21 @@ struct Head {
 impl Head {
     /// The return text of `body` under this head (see [`read`]).
     fn read(self, client: &Client, operation: &'static str, body: Vec<u8>) -> Result<String> {
+        self.read_for(client, operation, body, Want::Return)
+    }
+
+    /// What `want` asks of `body` under this head (see [`read`]).
+    fn read_for(
+        self,
+        client: &Client,
+        operation: &'static str,
+        body: Vec<u8>,
+        want: Want,
+    ) -> Result<String> {
+        let reading = match want {
+            Want::Return => Reading::Return(Some(&client.inner.prefixes)),
+            Want::Element { one_way } => Reading::Element { one_way },
+        };
         read(
             operation,
             &client.inner.token.0,
@@ -262,15 +287,32 @@ impl Head {
             self.content_type,
             self.location,
             body,
-            Some(&client.inner.prefixes),
+            reading,
         )
     }
 }
 
-/// Turns status, headers and body into the return part's text (the JSON, not parsed yet) or the
-/// error that describes them.
-///
-/// `known`: the client's envelope starts already read (see `response::parse_known`).
+/// What an attempt reads from a successful answer.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Want {
+    /// The return part's text.
+    Return,
+    /// The Body's response element, as XML (a raw operation); `one_way` takes an empty body or
+    /// an empty Body as the answer.
+    Element { one_way: bool },
+}
+
+/// [`Want`], with what reading the return part needs.
+pub(crate) enum Reading<'a> {
+    /// `known`: the client's envelope starts already read (see `response::parse_known`).
+    Return(Option<&'a response::Prefixes>),
+    Element {
+        one_way: bool,
+    },
+}
+
+/// Turns status, headers and body into the return part's text (the JSON, not parsed yet), or the
+/// response element's XML, as `reading` asks, or the error that describes them.
 pub(crate) fn read(
     operation: &'static str,
     token: &str,
@@ -278,7 +320,7 @@ pub(crate) fn read(
     content_type: Option<String>,
     location: Option<String>,
     body: Vec<u8>,
-    known: Option<&response::Prefixes>,
+    reading: Reading<'_>,
 ) -> Result<String> {
     let success = (200..300).contains(&status);
     let http_error = |excerpt: String| Error::Http {
@@ -333,13 +375,21 @@ pub(crate) fn read(
         }
     };
     if success && decoded.trim().is_empty() {
+        if let Reading::Element { one_way: true } = reading {
+            return Ok(String::new());
+        }
         return Err(Error::Malformed {
             operation,
             message: format!("HTTP {status} with an empty body"),
             excerpt: String::new(),
         });
     }
-    let (parsed, decoded) = if success {
+    let (parsed, decoded) = if let (Reading::Element { one_way }, true) = (&reading, success) {
+        (
+            crate::raw_call::body_element(&decoded, operation, *one_way),
+            decoded,
+        )
+    } else if let (Reading::Return(known), true) = (reading, success) {
         match response::parse_owned(decoded, operation, known) {
             Ok(parsed) => (Ok(parsed), String::new()),
             Err((e, decoded)) => (Err(e), decoded),

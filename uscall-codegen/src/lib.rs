@@ -10,6 +10,7 @@ pub mod docs;
 pub mod emit;
 mod error;
 pub mod lower;
+mod lower_raw;
 pub mod model;
 pub mod names;
 pub mod parse;
@@ -32,6 +33,43 @@ pub struct Generated {
     pub code: String,
     /// The lowered model, for callers that want to report on it.
     pub api: model::Api,
+    /// One per operation generated as a raw method, in WSDL order.
+    pub warnings: Vec<Warning>,
+}
+
+/// An operation the generator could not express, generated as a raw method instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// The operation's wire name.
+    pub operation: String,
+    /// Why, naming the construct (`part `a` of type `tns:A`, which is a complex type, is not
+    /// supported`).
+    pub reason: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "operation `{}`: {}; generated as a raw method",
+            self.operation, self.reason
+        )
+    }
+}
+
+impl model::Api {
+    /// A warning per raw operation.
+    pub fn warnings(&self) -> Vec<Warning> {
+        self.operations
+            .iter()
+            .filter_map(|op| {
+                op.raw.as_ref().map(|raw| Warning {
+                    operation: op.xml_name.clone(),
+                    reason: raw.reason.clone(),
+                })
+            })
+            .collect()
+    }
 }
 
 /// Turns WSDL bytes into the Rust source of the client's `generated.rs`.
@@ -42,7 +80,12 @@ pub fn generate(wsdl: &[u8], options: &Options) -> Result<Generated, Error> {
         source: options.source.clone(),
     };
     let code = render_in_parallel(&api, &header)?;
-    Ok(Generated { code, api })
+    let warnings = api.warnings();
+    Ok(Generated {
+        code,
+        api,
+        warnings,
+    })
 }
 
 /// The same text as `render::file(emit::file(api), header)`, formatted in chunks on several

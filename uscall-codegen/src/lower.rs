@@ -4,14 +4,14 @@ use std::collections::BTreeMap;
 
 use crate::Error;
 use crate::docs;
-use crate::model::{Api, Operation, Param, SoapVersion, Style, Use, XsdKind};
+use crate::model::{Api, Operation, Param, RawOperation, SoapVersion, Style, Use, XsdKind};
 use crate::names::{OperationNamer, ParamNamer};
 use crate::wsdl::{
     self, Binding, BindingOperation, ComplexType, Content, Definitions, Element, Message, Part,
     PortOperation, PortType, QName, Schema, SimpleType,
 };
 
-type Key<'a> = (Option<&'a str>, &'a str);
+pub(crate) type Key<'a> = (Option<&'a str>, &'a str);
 
 /// Lowers a parsed WSDL to the model the emitters read.
 pub fn api(defs: &Definitions) -> Result<Api, Error> {
@@ -48,22 +48,30 @@ pub fn api(defs: &Definitions) -> Result<Api, Error> {
             port_op,
             binding_op,
         };
-        operations.push(lowerer.lower(&mut namer)?);
+        let operation = match lowerer.lower(&mut namer) {
+            Ok(operation) => operation,
+            // One operation the generator cannot express must not cost the whole WSDL.
+            Err(error) => match crate::lower_raw::reason(&error) {
+                Some(reason) => crate::lower_raw::operation(&lowerer, reason, &mut namer),
+                None => return Err(error),
+            },
+        };
+        operations.push(operation);
     }
     Ok(Api { operations })
 }
 
-fn key(q: &QName) -> Key<'_> {
+pub(crate) fn key(q: &QName) -> Key<'_> {
     (q.namespace.as_deref(), q.local.as_str())
 }
 
 /// Name lookups, built once so every operation resolves in logarithmic time.
-struct Index<'a> {
-    messages: BTreeMap<Key<'a>, &'a Message>,
+pub(crate) struct Index<'a> {
+    pub(crate) elements: BTreeMap<Key<'a>, (&'a Element, &'a Schema)>,
+    pub(crate) messages: BTreeMap<Key<'a>, &'a Message>,
     port_types: BTreeMap<Key<'a>, &'a PortType>,
     bindings: BTreeMap<Key<'a>, &'a Binding>,
-    elements: BTreeMap<Key<'a>, (&'a Element, &'a Schema)>,
-    complex_types: BTreeMap<Key<'a>, &'a ComplexType>,
+    pub(crate) complex_types: BTreeMap<Key<'a>, &'a ComplexType>,
     simple_types: BTreeMap<Key<'a>, &'a SimpleType>,
 }
 
@@ -144,27 +152,64 @@ fn choose_binding<'a>(defs: &'a Definitions, index: &Index<'a>) -> Result<&'a Bi
         .unwrap_or(first))
 }
 
-struct OperationLowerer<'a> {
-    defs: &'a Definitions,
-    index: &'a Index<'a>,
-    binding: &'a Binding,
-    port_op: &'a PortOperation,
-    binding_op: &'a BindingOperation,
+pub(crate) struct OperationLowerer<'a> {
+    pub(crate) defs: &'a Definitions,
+    pub(crate) index: &'a Index<'a>,
+    pub(crate) binding: &'a Binding,
+    pub(crate) port_op: &'a PortOperation,
+    pub(crate) binding_op: &'a BindingOperation,
 }
 
 /// A part or field on its way to becoming a [`Param`].
-struct RawParam {
-    name: String,
-    xsd_type: String,
-    kind: XsdKind,
-    required: bool,
-    namespace: Option<String>,
-    note: Option<String>,
+pub(crate) struct RawParam {
+    pub(crate) name: String,
+    pub(crate) xsd_type: String,
+    pub(crate) kind: XsdKind,
+    pub(crate) required: bool,
+    pub(crate) namespace: Option<String>,
+    pub(crate) note: Option<String>,
+}
+
+/// What goes on the wire for an operation, names aside.
+pub(crate) struct Shape {
+    pub(crate) style: Style,
+    pub(crate) body_use: Use,
+    pub(crate) namespace: String,
+    pub(crate) wrapper: String,
+    pub(crate) response: String,
+    pub(crate) params: Vec<RawParam>,
 }
 
 impl<'a> OperationLowerer<'a> {
-    fn name(&self) -> &'a str {
+    pub(crate) fn name(&self) -> &'a str {
         &self.port_op.name
+    }
+
+    /// The operation's documentation, or the binding operation's, normalised.
+    pub(crate) fn documentation(&self) -> String {
+        docs::normalise(
+            self.port_op
+                .documentation
+                .as_deref()
+                .or(self.binding_op.documentation.as_deref())
+                .unwrap_or(""),
+        )
+    }
+
+    /// `style=` of the binding operation, else of the binding.
+    pub(crate) fn style_attribute(&self) -> Option<&'a str> {
+        self.binding_op.style.as_deref().or(self
+            .binding
+            .soap
+            .as_ref()
+            .and_then(|s| s.style.as_deref()))
+    }
+
+    pub(crate) fn soap_version(&self) -> SoapVersion {
+        match self.binding.soap.as_ref().map(|s| s.version) {
+            Some(wsdl::SoapVersion::Soap12) => SoapVersion::Soap12,
+            _ => SoapVersion::Soap11,
+        }
     }
 
     fn unsupported(&self, construct: impl Into<String>) -> Error {
@@ -191,19 +236,8 @@ impl<'a> OperationLowerer<'a> {
             (None, None) => return Err(not_rr("has no input or output")),
             (Some(input), Some(output)) => (self.message(input)?, self.message(output)?),
         };
-        let documentation = docs::normalise(
-            op.documentation
-                .as_deref()
-                .or(self.binding_op.documentation.as_deref())
-                .unwrap_or(""),
-        );
-        let soap = self.binding.soap.as_ref();
-        let style = match self
-            .binding_op
-            .style
-            .as_deref()
-            .or(soap.and_then(|s| s.style.as_deref()))
-        {
+        let documentation = self.documentation();
+        let style = match self.style_attribute() {
             None | Some("document") => Style::Document,
             Some("rpc") => Style::Rpc,
             Some(other) => return Err(self.unsupported(format!("style `{other}`"))),
@@ -247,9 +281,33 @@ impl<'a> OperationLowerer<'a> {
                 (namespace, wrapper, raw, self.document_response(&out_parts))
             }
         };
+        Ok(self.assemble(
+            namer,
+            Shape {
+                style,
+                body_use,
+                namespace,
+                wrapper,
+                response,
+                params: raw,
+            },
+            None,
+        ))
+    }
+
+    /// The operation with its names assigned: typed, or raw when `raw` says why.
+    pub(crate) fn assemble(
+        &self,
+        namer: &mut OperationNamer,
+        shape: Shape,
+        raw: Option<RawOperation>,
+    ) -> Operation {
+        let op = self.port_op;
+        let documentation = self.documentation();
         let names = namer.assign(&op.name);
         let mut param_namer = ParamNamer::default();
-        let params = raw
+        let params = shape
+            .params
             .into_iter()
             .map(|p| {
                 let names = param_namer.assign(&p.name);
@@ -268,7 +326,7 @@ impl<'a> OperationLowerer<'a> {
                 }
             })
             .collect();
-        Ok(Operation {
+        Operation {
             xml_name: op.name.clone(),
             rust_name: names.method,
             static_name: names.static_name,
@@ -277,20 +335,18 @@ impl<'a> OperationLowerer<'a> {
             summary: docs::summary(&documentation, &op.name),
             documentation,
             soap_action: self.binding_op.soap_action.clone().unwrap_or_default(),
-            soap_version: match soap.map(|s| s.version) {
-                Some(wsdl::SoapVersion::Soap12) => SoapVersion::Soap12,
-                _ => SoapVersion::Soap11,
-            },
-            style,
-            body_use,
-            namespace,
-            wrapper,
-            response,
+            soap_version: self.soap_version(),
+            style: shape.style,
+            body_use: shape.body_use,
+            namespace: shape.namespace,
+            wrapper: shape.wrapper,
+            response: shape.response,
             params,
-        })
+            raw,
+        }
     }
 
-    fn message(&self, name: &QName) -> Result<&'a Message, Error> {
+    pub(crate) fn message(&self, name: &QName) -> Result<&'a Message, Error> {
         if name.namespace.is_none() && name.prefix.is_some() {
             return Err(Error::UndeclaredPrefix {
                 qname: name.written(),
@@ -530,7 +586,10 @@ impl<'a> OperationLowerer<'a> {
 }
 
 /// The parts `soap:body parts=` selects, or all of them.
-fn body_parts<'m>(message: &'m Message, selected: Option<&Vec<String>>) -> Vec<&'m Part> {
+pub(crate) fn body_parts<'m>(
+    message: &'m Message,
+    selected: Option<&Vec<String>>,
+) -> Vec<&'m Part> {
     message
         .parts
         .iter()

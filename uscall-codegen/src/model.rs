@@ -86,6 +86,18 @@ pub struct Operation {
     pub response: String,
     /// The input parts or wrapper fields, in WSDL order.
     pub params: Vec<Param>,
+    /// Set when the generator cannot express the operation: it becomes a raw method that sends
+    /// its parts as text and returns the answer's XML.
+    pub raw: Option<RawOperation>,
+}
+
+/// Why an operation is raw, and what its answer is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawOperation {
+    /// The construct the generator cannot express, as a clause (`part `a` ... is not supported`).
+    pub reason: String,
+    /// No output message: success is HTTP 200 or 202, with or without a body.
+    pub one_way: bool,
 }
 
 /// One input part (rpc) or wrapper field (document/literal).

@@ -67,6 +67,7 @@ fn rpc_encoded_operation() {
                 param("ramal", "ramal", "xsd:int", XsdKind::Integer, false),
                 param("type", "type", "xsd:string", XsdKind::String, false),
             ],
+            raw: None,
         }
     );
 }

@@ -1,4 +1,4 @@
-//! Maintainer tasks: `cargo xtask regen [--check] [--url URL [--ca-cert FILE] [--pin-sha256 HEX] [--insecure]]`.
+//! Maintainer tasks: `cargo xtask regen [--check] [--strict] [--url URL [--ca-cert FILE] [--pin-sha256 HEX] [--insecure]]`.
 
 use anyhow::{Context, Result, bail, ensure};
 use std::path::{Path, PathBuf};
@@ -10,11 +10,12 @@ const WSDL: &str = "wsdl/wsuscall.wsdl";
 const GENERATED: &str = "uscall-client/src/generated.rs";
 
 const USAGE: &str = "\
-usage: cargo xtask regen [--check]
-       cargo xtask regen --url URL [--ca-cert FILE] [--pin-sha256 HEX] [--insecure]
+usage: cargo xtask regen [--check] [--strict]
+       cargo xtask regen --url URL [--strict] [--ca-cert FILE] [--pin-sha256 HEX] [--insecure]
 
   regen                 regenerate uscall-client/src/generated.rs from wsdl/wsuscall.wsdl
   regen --check         fail if the generated code differs from what the WSDL gives (no network)
+  regen --strict        fail, writing nothing, if any operation would become a raw method
   regen --url URL       fetch URL?wsdl from a live PBX, then rewrite wsdl/wsuscall.wsdl and the code
     --ca-cert FILE      also trust this PEM CA certificate (self-signed PBX)
     --pin-sha256 HEX    accept only the certificate with this SHA-256 fingerprint, whatever its
@@ -54,11 +55,13 @@ fn run(args: Vec<String>) -> Result<()> {
         Some(other) => bail!("unknown task {other:?}\n{USAGE}"),
     }
     let mut mode = Mode::Write;
+    let mut strict = false;
     let mut fetch: Option<Fetch> = None;
     let (mut ca_cert, mut pins, mut insecure) = (None, Vec::new(), false);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--check" => mode = Mode::Check,
+            "--strict" => strict = true,
             "--url" => {
                 let url = args.next().context("--url needs a URL")?;
                 fetch = Some(Fetch {
@@ -94,7 +97,7 @@ fn run(args: Vec<String>) -> Result<()> {
             f.insecure = insecure;
             let wsdl = fetch_wsdl(&f)?;
             // Refuse to replace the checked-in WSDL with something the generator cannot use.
-            generate(&wsdl)
+            generate(&wsdl, strict)
                 .with_context(|| format!("the WSDL served at {} is not usable", f.url))?;
             ensure_file_contents(&root.join(WSDL), &wsdl, Mode::Write)?;
         }
@@ -103,7 +106,7 @@ fn run(args: Vec<String>) -> Result<()> {
         }
         None => {}
     }
-    regen(&root, mode)
+    regen(&root, mode, strict)
 }
 
 fn workspace_root() -> PathBuf {
@@ -114,19 +117,48 @@ fn workspace_root() -> PathBuf {
 }
 
 /// Regenerates (or checks) the generated bindings from the checked-in WSDL.
-fn regen(root: &Path, mode: Mode) -> Result<()> {
+fn regen(root: &Path, mode: Mode, strict: bool) -> Result<()> {
     let wsdl_path = root.join(WSDL);
     let wsdl = std::fs::read(&wsdl_path)
         .with_context(|| format!("cannot read {}", wsdl_path.display()))?;
-    let code = generate(&wsdl).with_context(|| format!("cannot generate code from {WSDL}"))?;
+    let code =
+        generate(&wsdl, strict).with_context(|| format!("cannot generate code from {WSDL}"))?;
     ensure_file_contents(&root.join(GENERATED), code.as_bytes(), mode)
 }
 
-fn generate(wsdl: &[u8]) -> Result<String> {
+/// The generated code. Each operation generated as a raw method is a warning on stderr, with a
+/// summary after them; with `strict` they are an error instead.
+fn generate(wsdl: &[u8], strict: bool) -> Result<String> {
     let options = uscall_codegen::Options {
         source: WSDL.to_owned(),
     };
-    Ok(uscall_codegen::generate(wsdl, &options)?.code)
+    let generated = uscall_codegen::generate(wsdl, &options)?;
+    if let Some(report) = raw_report(&generated, strict) {
+        ensure!(
+            !strict,
+            "{report}--strict: no operation may be generated as a raw method"
+        );
+        eprint!("{report}");
+    }
+    Ok(generated.code)
+}
+
+/// One `warning:` line per raw operation and the summary, or `None` when there is none.
+fn raw_report(generated: &uscall_codegen::Generated, strict: bool) -> Option<String> {
+    if generated.warnings.is_empty() {
+        return None;
+    }
+    let label = if strict { "error" } else { "warning" };
+    let mut report = String::new();
+    for warning in &generated.warnings {
+        report.push_str(&format!("{label}: {warning}\n"));
+    }
+    report.push_str(&format!(
+        "{} of {} operations are raw\n",
+        generated.warnings.len(),
+        generated.api.operations.len()
+    ));
+    Some(report)
 }
 
 /// Writes `contents` to `path` if it differs (Write), or fails with the first differing line (Check).
@@ -256,9 +288,60 @@ mod tests {
     /// The same check as `cargo xtask regen --check`, so `cargo test` catches a stale file too.
     #[test]
     fn generated_code_is_fresh() {
-        if let Err(e) = regen(&workspace_root(), Mode::Check) {
+        if let Err(e) = regen(&workspace_root(), Mode::Check, true) {
             panic!("{e:#}");
         }
+    }
+
+    /// A workspace in the temporary directory whose WSDL is the generator's `fixture`.
+    fn workspace_with(fixture: &str) -> PathBuf {
+        let root = std::env::temp_dir().join(format!("xtask-{fixture}-{}", std::process::id()));
+        std::fs::create_dir_all(root.join("wsdl")).unwrap();
+        std::fs::create_dir_all(root.join("uscall-client/src")).unwrap();
+        let wsdl = workspace_root().join(format!("uscall-codegen/tests/fixtures/{fixture}.wsdl"));
+        std::fs::copy(wsdl, root.join(WSDL)).unwrap();
+        root
+    }
+
+    #[test]
+    fn raw_operations_are_warnings_or_with_strict_errors_that_write_nothing() {
+        let root = workspace_with("raw_complex_part");
+        let generated = root.join(GENERATED);
+        let e = format!("{:#}", regen(&root, Mode::Write, true).unwrap_err());
+        assert!(
+            e.contains(
+                "error: operation `addQueueMember`: part `membro` of type `tns:Member`, which is \
+                 a complex type, is not supported; generated as a raw method\n1 of 2 operations are raw"
+            ),
+            "{e}"
+        );
+        assert!(
+            !generated.exists(),
+            "--strict wrote {}",
+            generated.display()
+        );
+        regen(&root, Mode::Write, false).unwrap();
+        let code = std::fs::read_to_string(&generated).unwrap();
+        assert!(code.contains("pub fn add_queue_member(&self)"), "{code}");
+        let wsdl = std::fs::read(root.join(WSDL)).unwrap();
+        let report = raw_report(
+            &uscall_codegen::generate(
+                &wsdl,
+                &uscall_codegen::Options {
+                    source: WSDL.into(),
+                },
+            )
+            .unwrap(),
+            false,
+        );
+        assert_eq!(
+            report.as_deref(),
+            Some(
+                "warning: operation `addQueueMember`: part `membro` of type `tns:Member`, which \
+                 is a complex type, is not supported; generated as a raw method\n1 of 2 operations are raw\n"
+            )
+        );
+        std::fs::remove_dir_all(&root).unwrap();
     }
 
     #[test]

@@ -51,6 +51,13 @@ fn method(op: &Operation) -> TokenStream {
             op.xml_name, op.soap_action
         )
     });
+    if let Some(raw) = &op.raw {
+        lines.push(String::new());
+        lines.push(format!(
+            "A raw method: {}. Every part is sent as text, and the answer is the response's XML.",
+            raw.reason
+        ));
+    }
     for p in &required {
         if let Some(note) = &p.note {
             lines.push(String::new());
@@ -124,6 +131,11 @@ fn request(op: &Operation) -> TokenStream {
             quote!(self.#name.map(|v| v.to_xsd()))
         }
     });
+    let (answer, call) = match &op.raw {
+        None => (quote!(Response), quote!(call)),
+        Some(raw) if raw.one_way => (quote!(XmlAnswer), quote!(call_one_way)),
+        Some(_) => (quote!(XmlAnswer), quote!(call_xml)),
+    };
     quote! {
         #doc
         #[must_use = "a request does nothing until it is awaited"]
@@ -136,14 +148,14 @@ fn request(op: &Operation) -> TokenStream {
             #(#setters)*
 
             #[doc = " Sends the request and returns the service's answer."]
-            pub async fn send(self) -> Result<Response> {
-                self.client.call(&#static_name, vec![#(#args),*]).await
+            pub async fn send(self) -> Result<#answer> {
+                self.client.#call(&#static_name, vec![#(#args),*]).await
             }
         }
 
         impl<'a> std::future::IntoFuture for #ty<'a> {
-            type Output = Result<Response>;
-            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Response>> + Send + 'a>>;
+            type Output = Result<#answer>;
+            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Result<#answer>> + Send + 'a>>;
             fn into_future(self) -> Self::IntoFuture {
                 Box::pin(self.send())
             }

@@ -35,6 +35,14 @@ pub fn prelude(api: &Api) -> TokenStream {
     if has_params {
         meta.push(quote!(ParamInfo));
     }
+    let raw: Vec<&Operation> = api
+        .operations
+        .iter()
+        .filter(|op| op.raw.is_some())
+        .collect();
+    if !raw.is_empty() {
+        meta.push(quote!(RawOperation));
+    }
     if has_ops {
         meta.extend([quote!(SoapVersion), quote!(Style), quote!(Use)]);
     }
@@ -46,10 +54,31 @@ pub fn prelude(api: &Api) -> TokenStream {
             use crate::xsd::ToXsd;
         )
     });
+    let mut runtime_items = vec![quote!(Client), quote!(Raw)];
+    if raw.len() < api.operations.len() {
+        runtime_items.push(quote!(Response));
+    }
+    runtime_items.push(quote!(Result));
+    if !raw.is_empty() {
+        runtime_items.push(quote!(XmlAnswer));
+    }
     let runtime = has_ops.then(|| {
         quote!(
-            use crate::{Client, Raw, Response, Result};
+            use crate::{#(#runtime_items),*};
         )
+    });
+    let raw_table = (!raw.is_empty()).then(|| {
+        let entries = raw.iter().filter_map(|op| {
+            let raw = op.raw.as_ref()?;
+            let (name, reason, one_way) = (&op.xml_name, &raw.reason, raw.one_way);
+            Some(quote!(RawOperation { name: #name, reason: #reason, one_way: #one_way }))
+        });
+        quote! {
+            impl crate::meta::RawOperations {
+                #[doc = " The operations generated as raw methods, and why."]
+                pub const ALL: &'static [RawOperation] = &[#(#entries),*];
+            }
+        }
     });
     let all = api.operations.iter().map(|op| {
         let name = crate::names::ident(&op.static_name);
@@ -62,6 +91,7 @@ pub fn prelude(api: &Api) -> TokenStream {
 
         #[doc = " Every operation of the WSDL, in WSDL order."]
         pub static OPERATIONS: &[&OperationInfo] = &[#(#all),*];
+        #raw_table
     }
 }
 

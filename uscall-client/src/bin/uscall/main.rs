@@ -151,10 +151,16 @@ fn cli() -> Command {
 }
 
 fn operation_command(op: &'static OperationInfo) -> Command {
+    let raw = op.raw().map_or(String::new(), |raw| {
+        format!(
+            "\n\nA raw operation: {}. Every part is sent as text, and the answer's XML is printed.",
+            raw.reason
+        )
+    });
     let mut sub = Command::new(op.cli_name)
         .about(op.summary)
         .long_about(format!(
-            "{}\n\nWire operation `{}`, SOAPAction `{}`.",
+            "{}\n\nWire operation `{}`, SOAPAction `{}`.{raw}",
             op.documentation, op.name, op.soap_action
         ))
         .after_help(EXIT_CODES);
@@ -387,6 +393,17 @@ async fn run(
     } else {
         sanitize::Formulas::Neutralise
     };
+    if let Some(raw) = op.raw() {
+        let answer = if raw.one_way {
+            client.call_one_way(op, args).await?
+        } else {
+            client.call_xml(op, args).await?
+        };
+        // Shown without the token or a password, even where the server echoes them.
+        let xml = answer.into_redacted_xml();
+        println!("{}", sanitize::lines_for_terminal(&xml));
+        return Ok(());
+    }
     if let Some(window) = sub.try_get_one::<String>(workflows::WINDOW).ok().flatten() {
         return workflows::cdr_windows(&client, op, args, window, format, formulas).await;
     }

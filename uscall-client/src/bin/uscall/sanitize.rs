@@ -29,6 +29,12 @@ pub fn for_terminal(text: &str) -> Cow<'_, str> {
     escape(text, |_| false)
 }
 
+/// Text of several lines (a raw operation's XML answer): control characters escaped as for
+/// [`for_terminal`], except line breaks and tabs, which only move the cursor.
+pub fn lines_for_terminal(text: &str) -> Cow<'_, str> {
+    escape(text, |c| matches!(c, '\t' | '\n'))
+}
+
 /// How CSV cells that a spreadsheet would take for a formula are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Formulas {

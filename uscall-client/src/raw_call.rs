@@ -1,0 +1,231 @@
+//! Calls of raw operations (those the generator could not express): the answer is the XML of the
+//! SOAP Body's response element, self-contained, instead of a return part's text.
+
+use crate::Client;
+use crate::envelope::{SOAP11_ENV, SOAP12_ENV};
+use crate::error::Result;
+use crate::meta::OperationInfo;
+use crate::redact::Secrets;
+use crate::response::{MAX_DEPTH, ParseError, Parsed};
+use crate::transport::Want;
+use quick_xml::NsReader;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::{Namespace, ResolveResult};
+use std::fmt;
+use std::sync::Arc;
+
+/// The answer of a raw operation: the response element as XML text, with the namespace
+/// declarations it inherited from the envelope copied onto it, so that it reads on its own.
+/// Empty for a one-way operation answered with no body (or an empty Body).
+///
+/// The text is kept exactly as sent; its `Debug` output has the call's secrets redacted.
+#[derive(Clone, PartialEq)]
+pub struct XmlAnswer {
+    operation: &'static str,
+    xml: String,
+    secrets: Arc<Secrets>,
+}
+
+impl fmt::Debug for XmlAnswer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("XmlAnswer")
+            .field("operation", &self.operation)
+            .field("xml", &self.secrets.clean(&self.xml))
+            .finish()
+    }
+}
+
+impl XmlAnswer {
+    /// The operation's wire name.
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// The response element's XML (empty when a one-way operation got no answer).
+    pub fn xml(&self) -> &str {
+        &self.xml
+    }
+
+    /// The XML, without copying it.
+    pub fn into_xml(self) -> String {
+        self.xml
+    }
+
+    /// The XML with the call's secrets (the token, password parts, secret-named elements)
+    /// replaced by `<redacted>`, for showing it.
+    pub fn into_redacted_xml(self) -> String {
+        self.secrets.redact(&self.xml).into_owned()
+    }
+}
+
+impl Client {
+    /// Calls a raw operation `op` with one argument text per part, in WSDL order (as
+    /// [`Client::call`]), and gives the answer's response element as XML. A fault is still
+    /// [`crate::Error::Fault`]; limits, timeouts and retries (reads only, see [`crate::is_read`])
+    /// are those of every call.
+    pub async fn call_xml(
+        &self,
+        op: &'static OperationInfo,
+        args: Vec<Option<String>>,
+    ) -> Result<XmlAnswer> {
+        self.call_element(op, args, false).await
+    }
+
+    /// [`Client::call_xml`] for a one-way operation (no output message): HTTP 200 or 202 with an
+    /// empty body is a success with an empty answer.
+    pub async fn call_one_way(
+        &self,
+        op: &'static OperationInfo,
+        args: Vec<Option<String>>,
+    ) -> Result<XmlAnswer> {
+        self.call_element(op, args, true).await
+    }
+
+    async fn call_element(
+        &self,
+        op: &'static OperationInfo,
+        args: Vec<Option<String>>,
+        one_way: bool,
+    ) -> Result<XmlAnswer> {
+        let send = move |body, secrets: Arc<Secrets>| async move {
+            let want = Want::Element { one_way };
+            let attempt = |body| self.send_once_for(op, body, want);
+            let (xml, _) = crate::retry::run_attempts(self, op, body, &secrets, attempt).await?;
+            Ok(XmlAnswer {
+                operation: op.name,
+                xml,
+                secrets,
+            })
+        };
+        self.call_sending(op, args, send, |_| "ok").await
+    }
+}
+
+/// The Body's one element of a decoded SOAP envelope, as self-contained XML, or its Fault.
+/// `one_way`: an empty Body is the answer (an empty text). Refuses a DTD, nesting deeper than
+/// [`MAX_DEPTH`], entities XML does not predefine, and a Body with more than one element.
+pub(crate) fn body_element(
+    xml: &str,
+    operation: &str,
+    one_way: bool,
+) -> std::result::Result<Parsed, ParseError> {
+    let mut reader = NsReader::from_str(xml);
+    let position =
+        |reader: &NsReader<&[u8]>| usize::try_from(reader.buffer_position()).unwrap_or(0);
+    let fail = |message: &str, position: usize| ParseError {
+        message: message.to_owned(),
+        position,
+    };
+    // The namespace declarations of Envelope and Body, which the element inherits.
+    let mut inherited: Vec<(String, String)> = Vec::new();
+    let mut depth = 0usize;
+    let mut found: Option<(usize, usize)> = None;
+    let mut body_seen = false;
+    loop {
+        let before = position(&reader);
+        let (ns, event) = reader
+            .read_resolved_event()
+            .map_err(|e| fail(&format!("malformed XML: {e}"), before))?;
+        let empty = matches!(event, Event::Empty(_));
+        match event {
+            Event::Start(start) | Event::Empty(start) => {
+                let soap = matches!(ns, ResolveResult::Bound(Namespace(n)) if n == SOAP11_ENV || n == SOAP12_ENV);
+                let local = start.local_name();
+                match depth {
+                    0 if !(soap && local.as_ref() == "Envelope") => {
+                        return Err(fail("the root element is not a SOAP Envelope", before));
+                    }
+                    0 => declarations(&start, &mut inherited),
+                    1 if soap && local.as_ref() == "Body" => {
+                        body_seen = true;
+                        declarations(&start, &mut inherited);
+                    }
+                    2 if body_seen && found.is_some() => {
+                        return Err(fail(
+                            "the Body holds more than one element, which is ambiguous",
+                            before,
+                        ));
+                    }
+                    2 if body_seen && soap && local.as_ref() == "Fault" => {
+                        return crate::response::parse(xml, operation);
+                    }
+                    2 if body_seen => found = Some((before, before)),
+                    _ => {}
+                }
+                if !empty {
+                    depth += 1;
+                    if depth > MAX_DEPTH {
+                        return Err(fail("the answer nests elements too deep", before));
+                    }
+                } else if depth == 2 && body_seen {
+                    found = found.map(|(start, _)| (start, position(&reader)));
+                }
+            }
+            Event::End(_) => {
+                depth -= 1;
+                if depth == 2 && body_seen {
+                    found = found.map(|(start, _)| (start, position(&reader)));
+                }
+                if depth == 1 {
+                    // Past the Body (or a Header): only the Body's element matters.
+                    body_seen = body_seen && found.is_none();
+                }
+            }
+            Event::DocType(_) => {
+                return Err(fail("DTDs are not accepted in SOAP responses", before));
+            }
+            Event::GeneralRef(r) => {
+                let name = r.as_ref();
+                if !(name.starts_with("#") || matches!(name, "amp" | "lt" | "gt" | "quot" | "apos"))
+                {
+                    return Err(fail("an entity XML does not predefine", before));
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    match found {
+        Some((start, end)) => Ok(Parsed::Return(standalone(&xml[start..end], &inherited))),
+        None if one_way => Ok(Parsed::Return(String::new())),
+        None => Err(fail("the answer's Body holds no element", xml.len())),
+    }
+}
+
+/// Adds the `xmlns` attributes of `start` to `out`, a later one replacing an earlier one.
+fn declarations(start: &BytesStart<'_>, out: &mut Vec<(String, String)>) {
+    for attr in start.attributes().flatten() {
+        let key = attr.key.as_ref().to_owned();
+        if key == "xmlns" || key.starts_with("xmlns:") {
+            let value = attr.value.clone().into_owned();
+            out.retain(|(k, _)| *k != key);
+            out.push((key, value));
+        }
+    }
+}
+
+/// `element` with the inherited declarations it does not make itself written on its start tag.
+fn standalone(element: &str, inherited: &[(String, String)]) -> String {
+    let name_end = element[1..]
+        .find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
+        .map_or(element.len(), |i| i + 1);
+    let head_end = element.find('>').unwrap_or(element.len());
+    let head = &element[..head_end];
+    let mut out = String::with_capacity(element.len() + 64);
+    out.push_str(&element[..name_end]);
+    for (key, value) in inherited {
+        if !head.contains(&format!("{key}=")) {
+            out.push(' ');
+            out.push_str(key);
+            out.push_str("=\"");
+            // The value was read raw from an attribute, so it is already escaped.
+            out.push_str(value);
+            out.push('"');
+        }
+    }
+    out.push_str(&element[name_end..]);
+    out
+}
+
+#[cfg(test)]
+mod tests;
