@@ -103,7 +103,8 @@ impl Client {
 
 /// The Body's one element of a decoded SOAP envelope, as self-contained XML, or its Fault.
 /// `one_way`: an empty Body is the answer (an empty text). Refuses a DTD, nesting deeper than
-/// [`MAX_DEPTH`], entities XML does not predefine, and a Body with more than one element.
+/// [`MAX_DEPTH`], entities XML does not predefine, characters XML 1.0 forbids, and a Body with
+/// more than one element.
 pub(crate) fn body_element(
     xml: &str,
     operation: &str,
@@ -126,6 +127,7 @@ pub(crate) fn body_element(
         let (ns, event) = reader
             .read_resolved_event()
             .map_err(|e| fail(&format!("malformed XML: {e}"), before))?;
+        crate::response::forbidden_characters(&event).map_err(|m| fail(&m, before))?;
         let empty = matches!(event, Event::Empty(_));
         match event {
             Event::Start(start) | Event::Empty(start) => {

@@ -822,19 +822,7 @@ impl<'i> Parser<'_, 'i> {
             Ok(e) => e,
             Err(e) => return Err(format!("malformed XML: {e}")),
         };
-        // quick-xml does not look at the characters themselves; XML 1.0 forbids some anywhere.
-        if let Some(c) = forbidden_raw(event.as_bytes()) {
-            return Err(format!(
-                "the XML holds the character U+{:04X}, which XML 1.0 forbids",
-                u32::from(c)
-            ));
-        }
-        match &event {
-            Event::Start(start) | Event::Empty(start) if start.attributes_raw().contains('&') => {
-                attribute_refs(start.attributes_raw())?;
-            }
-            _ => {}
-        }
+        forbidden_characters(&event)?;
         match &event {
             Event::Start(_) | Event::Empty(_) if self.depth >= MAX_DEPTH => {
                 return Err(format!("the XML nests elements more than {MAX_DEPTH} deep"));
@@ -853,6 +841,28 @@ impl<'i> Parser<'_, 'i> {
             _ => {}
         }
         Ok(event)
+    }
+}
+
+/// Refuses an event holding a character XML 1.0 forbids, written as it is or, in a start tag's
+/// attributes or as a reference of its own, by reference: quick-xml does not look at the
+/// characters themselves. Text references are checked as they are resolved.
+pub(crate) fn forbidden_characters(event: &Event<'_>) -> Result<(), String> {
+    if let Some(c) = forbidden_raw(event.as_bytes()) {
+        return Err(format!(
+            "the XML holds the character U+{:04X}, which XML 1.0 forbids",
+            u32::from(c)
+        ));
+    }
+    match event {
+        Event::Start(start) | Event::Empty(start) if start.attributes_raw().contains('&') => {
+            attribute_refs(start.attributes_raw())
+        }
+        Event::GeneralRef(r) => match ref_code(r).and_then(|code| forbidden_ref(r, code)) {
+            Some(message) => Err(message),
+            None => Ok(()),
+        },
+        _ => Ok(()),
     }
 }
 

@@ -91,3 +91,16 @@ fn the_generated_table_marks_raw_operations() {
     let typed = Client::operation("getExtens").expect("a USCall operation");
     assert_eq!(typed.raw(), None);
 }
+
+#[test]
+fn characters_xml_forbids_are_refused_as_the_typed_reader_refuses_them() {
+    for body in [
+        "<r:ok xmlns:r=\"urn:r\">a\u{1b}[2Jb</r:ok>",
+        "<r:ok xmlns:r=\"urn:r\">a&#x1b;b</r:ok>",
+        "<r:ok xmlns:r=\"urn:r\" note=\"&#7;\">x</r:ok>",
+        "<r:ok xmlns:r=\"urn:r\">&#xFFFE;</r:ok>",
+    ] {
+        let err = read(body, false).unwrap_err();
+        assert!(err.message.contains("XML 1.0 forbids"), "{body:?}: {err:?}");
+    }
+}
