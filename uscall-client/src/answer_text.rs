@@ -30,8 +30,9 @@ impl fmt::Debug for AnswerText {
     }
 }
 
-/// How much of a message is read to tell a refusal (messages are a line).
-const MESSAGE_HEAD: usize = 2048;
+/// How many bytes of an escaped message are read to tell a refusal: enough for the 512
+/// characters that `classify` reads, however escaped (`\u00e9` is 6 bytes for one).
+const MESSAGE_HEAD: usize = 8192;
 
 impl AnswerText {
     /// Checks that `text` is JSON, without decoding its strings.

@@ -245,6 +245,7 @@ pub fn overlay(text: &str) -> usize {
     let Ok(resp) = Response::parse("fuzz", text.to_owned(), TOKEN) else {
         return 0;
     };
+    text_and_value_agree(text, &resp);
     let mut ok = 0;
     ok += rows::<Agent>(&resp);
     ok += rows::<Cdr>(&resp);
@@ -277,6 +278,58 @@ pub fn overlay(text: &str) -> usize {
         let _ = serde_json::to_string(&reports);
     }
     ok
+}
+
+/// The answer kept as text ([`crate::AnswerText`]) says what its parsed value says: the same
+/// refusal verdict, and printed JSON that parses back to the same value (numbers aside, which
+/// the text keeps as written). Redaction is left out of the comparison (no secrets, and no
+/// secret-named text, whose spellings the two ways read differently; the redaction tests cover
+/// it): this checks the printer's layout, escapes and structure.
+fn text_and_value_agree(text: &str, resp: &Response) {
+    let none = std::sync::Arc::new(crate::redact::Secrets::default());
+    let answer = crate::AnswerText::parse("fuzz", text.to_owned(), &none)
+        .expect("text that parses into a value is JSON");
+    assert_eq!(
+        answer.check().is_ok(),
+        models::check(resp).is_ok(),
+        "refusal verdicts differ: {text:?}"
+    );
+    let shown = resp.json().to_string().to_lowercase();
+    if ["token", "senha", "password", "passwd"]
+        .iter()
+        .any(|name| shown.contains(name))
+    {
+        return;
+    }
+    let mut printed = Vec::new();
+    answer
+        .write_json(&mut printed, true)
+        .expect("writes to a Vec");
+    let printed: serde_json::Value =
+        serde_json::from_slice(&printed).expect("the printer writes JSON");
+    assert_eq!(
+        numbers_as_text(printed),
+        numbers_as_text(resp.json().clone()),
+        "printed text differs from the value: {text:?}"
+    );
+}
+
+/// `value` with every number as its text, so that `1.0` and `1` (or `1e2` and `100.0`),
+/// which the text keeps as written and a value normalises, compare by their value.
+fn numbers_as_text(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) => {
+            Value::String(n.as_f64().map_or_else(|| n.to_string(), |f| f.to_string()))
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(numbers_as_text).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, numbers_as_text(v)))
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 /// Decodes rows of `T`, serialises those that decoded, and formats every row error. The rows

@@ -95,7 +95,7 @@ impl<'t, W: Write> Printer<'t, W> {
             let mut secret = false;
             if close == b'}' {
                 let key = self.string_content();
-                secret = is_secret_name(key_head(key));
+                secret = is_secret_name(&decoded(key_head(key)));
                 self.string(key)?;
                 self.peek();
                 self.at += 1; // the colon
@@ -225,30 +225,58 @@ pub(crate) fn retorno(text: &str) -> Option<&str> {
         b'[' => Some(text.trim()),
         b'{' => {
             cursor.at += 1;
-            let (mut found, mut only, mut members) = (None, None, 0);
+            // As a parsed object has it: the last value of a key written twice, and keys
+            // compared as decoded.
+            let mut members: Vec<(std::borrow::Cow<'_, str>, &str)> = Vec::new();
             while cursor.peek() == b'"' {
-                let key = cursor.string_content();
+                let key = decoded(cursor.string_content());
                 cursor.peek();
                 cursor.at += 1; // the colon
-                let start = {
-                    cursor.peek();
-                    cursor.at
-                };
+                cursor.peek();
+                let start = cursor.at;
                 cursor.skip_value();
                 let value = &text[start..cursor.at];
-                members += 1;
-                only = Some(value);
-                if key == "retorno" && found.is_none() {
-                    found = Some(value);
+                match members.iter_mut().find(|(k, _)| *k == key) {
+                    Some(member) => member.1 = value,
+                    None => members.push((key, value)),
                 }
                 if cursor.peek() == b',' {
                     cursor.at += 1;
                 }
             }
-            found.or(if members == 1 { only } else { None })
+            let retorno = members.iter().find(|(k, _)| k == "retorno");
+            match (retorno, members.as_slice()) {
+                (Some((_, value)), _) => Some(*value),
+                (None, [(_, only)]) => Some(*only),
+                _ => None,
+            }
         }
         _ => None,
     }
+}
+
+/// The escaped content of a (short) string, decoded.
+fn decoded(escaped: &str) -> std::borrow::Cow<'_, str> {
+    if !escaped.contains('\\') {
+        return std::borrow::Cow::Borrowed(escaped);
+    }
+    let mut out = Vec::with_capacity(escaped.len());
+    let bytes = escaped.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'\\' {
+            out.push(bytes[i]);
+            i += 1;
+            continue;
+        }
+        let (c, len) = escape_at(escaped, i);
+        match c {
+            Some(c) => out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
+            None => out.extend_from_slice(&bytes[i..i + len]),
+        }
+        i += len;
+    }
+    std::borrow::Cow::Owned(String::from_utf8_lossy(&out).into_owned())
 }
 
 /// The start of a key, enough to tell a secret-named one (keys are short; a hostile huge one
