@@ -267,6 +267,13 @@ impl<'a> OperationLowerer<'a> {
                     .and_then(|b| b.namespace.clone())
                     .or_else(|| self.defs.target_namespace.clone())
                     .unwrap_or_default();
+                // The runtime reads one return part and refuses an answer with more, as
+                // ambiguous: an operation answering several is raw until they are typed.
+                if out_parts.len() > 1 {
+                    return Err(
+                        self.unsupported(format!("an answer of {} output parts", out_parts.len()))
+                    );
+                }
                 let response = out_parts
                     .first()
                     .map(|p| p.name.clone())
@@ -278,7 +285,7 @@ impl<'a> OperationLowerer<'a> {
                     return Err(self.unsupported("document/encoded"));
                 }
                 let (namespace, wrapper, raw) = self.wrapper(&in_parts)?;
-                (namespace, wrapper, raw, self.document_response(&out_parts))
+                (namespace, wrapper, raw, self.document_response(&out_parts)?)
             }
         };
         Ok(self.assemble(
@@ -562,12 +569,17 @@ impl<'a> OperationLowerer<'a> {
     }
 
     /// The first field of the output wrapper, or the output element itself.
-    fn document_response(&self, parts: &[&'a Part]) -> String {
-        let Some(part) = parts.first() else {
-            return String::new();
+    /// The name of the one value a document answer is read as; several output parts, or a
+    /// wrapper element with several fields, are not one value (see the rpc case).
+    fn document_response(&self, parts: &[&'a Part]) -> Result<String, Error> {
+        let [part] = parts else {
+            if parts.is_empty() {
+                return Ok(String::new());
+            }
+            return Err(self.unsupported(format!("an answer of {} output parts", parts.len())));
         };
         let Some(element_name) = &part.element else {
-            return part.name.clone();
+            return Ok(part.name.clone());
         };
         let complex = self
             .index
@@ -579,8 +591,11 @@ impl<'a> OperationLowerer<'a> {
                 _ => None,
             });
         match complex.map(|c| &c.content) {
-            Some(Content::Elements(fields)) if !fields.is_empty() => fields[0].name.clone(),
-            _ => element_name.local.clone(),
+            Some(Content::Elements(fields)) if fields.len() > 1 => {
+                Err(self.unsupported(format!("an answer element with {} fields", fields.len())))
+            }
+            Some(Content::Elements(fields)) if !fields.is_empty() => Ok(fields[0].name.clone()),
+            _ => Ok(element_name.local.clone()),
         }
     }
 }

@@ -306,3 +306,34 @@ fn callbacks_become_raw_beside_a_typed_operation_with_a_warning_each() {
         ]
     );
 }
+
+/// The runtime reads one return value and refuses an answer holding more as ambiguous, so an
+/// operation answering several values is raw (its whole answer returned) until they are typed.
+/// Models ext/soap and Axis services whose rpc operations return a code and a message as two
+/// parts, and document/literal services whose response element carries several fields.
+#[test]
+fn answers_of_several_values() {
+    let two_parts = r#"<message name="opIn"><part name="token" type="xsd:string"/></message><message name="opOut"><part name="codigo" type="xsd:int"/><part name="mensagem" type="xsd:string"/></message>"#;
+    let doc = wsdl(
+        "",
+        two_parts,
+        &port_op("op", ""),
+        &binding("rpc", &binding_op("op", "encoded")),
+    );
+    assert_eq!(
+        warning(doc),
+        "operation `op`: an answer of 2 output parts is not supported; generated as a raw method"
+    );
+    let types = r#"<xsd:element name="op"><xsd:complexType><xsd:sequence><xsd:element name="fila" type="xsd:string"/></xsd:sequence></xsd:complexType></xsd:element><xsd:element name="opResponse"><xsd:complexType><xsd:sequence><xsd:element name="codigo" type="xsd:int"/><xsd:element name="mensagem" type="xsd:string"/></xsd:sequence></xsd:complexType></xsd:element>"#;
+    let wrapped = r#"<message name="opIn"><part name="parameters" element="tns:op"/></message><message name="opOut"><part name="parameters" element="tns:opResponse"/></message>"#;
+    let doc = wsdl(
+        types,
+        wrapped,
+        &port_op("op", ""),
+        &binding("document", &binding_op("op", "literal")),
+    );
+    assert_eq!(
+        warning(doc),
+        "operation `op`: an answer element with 2 fields is not supported; generated as a raw method"
+    );
+}
