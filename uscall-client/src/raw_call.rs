@@ -15,10 +15,12 @@ use std::fmt;
 use std::sync::Arc;
 
 /// The answer of a raw operation: the response element as XML text, with the namespace
-/// declarations it inherited from the envelope copied onto it, so that it reads on its own.
-/// Empty for a one-way operation answered with no body (or an empty Body).
+/// declarations it inherited from the envelope copied onto it and the elements it refers to
+/// (SOAP encoding's `href`/`multiRef`) written in place, so that it reads on its own. Empty for
+/// a one-way operation answered with no body (or an empty Body).
 ///
-/// The text is kept exactly as sent; its `Debug` output has the call's secrets redacted.
+/// The text is otherwise kept exactly as sent; its `Debug` output has the call's secrets
+/// redacted.
 #[derive(Clone, PartialEq)]
 pub struct XmlAnswer {
     operation: &'static str,
@@ -104,7 +106,8 @@ impl Client {
 /// The Body's one element of a decoded SOAP envelope, as self-contained XML, or its Fault.
 /// `one_way`: an empty Body is the answer (an empty text). Refuses a DTD, nesting deeper than
 /// [`MAX_DEPTH`], entities XML does not predefine, characters XML 1.0 forbids, and a Body with
-/// more than one element.
+/// more than one element, but for elements with an id (SOAP encoding's multiRefs) that the
+/// response refers to: those are inlined where they are referred to (see [`inline`]).
 pub(crate) fn body_element(
     xml: &str,
     operation: &str,
@@ -120,18 +123,20 @@ pub(crate) fn body_element(
     // The namespace declarations of Envelope and Body, which the element inherits.
     let mut inherited: Vec<(String, String)> = Vec::new();
     let mut depth = 0usize;
-    let mut found: Option<(usize, usize)> = None;
-    let mut body_seen = false;
+    let mut refs = inline::Refs::new(xml);
+    let mut in_body = false;
     loop {
         let before = position(&reader);
         let (ns, event) = reader
             .read_resolved_event()
             .map_err(|e| fail(&format!("malformed XML: {e}"), before))?;
         crate::response::forbidden_characters(&event).map_err(|m| fail(&m, before))?;
+        let soap =
+            matches!(ns, ResolveResult::Bound(Namespace(n)) if n == SOAP11_ENV || n == SOAP12_ENV);
+        let tag = before..position(&reader);
         let empty = matches!(event, Event::Empty(_));
         match event {
             Event::Start(start) | Event::Empty(start) => {
-                let soap = matches!(ns, ResolveResult::Bound(Namespace(n)) if n == SOAP11_ENV || n == SOAP12_ENV);
                 let local = start.local_name();
                 match depth {
                     0 if !(soap && local.as_ref() == "Envelope") => {
@@ -139,19 +144,15 @@ pub(crate) fn body_element(
                     }
                     0 => declarations(&start, &mut inherited),
                     1 if soap && local.as_ref() == "Body" => {
-                        body_seen = true;
+                        in_body = !empty;
                         declarations(&start, &mut inherited);
                     }
-                    2 if body_seen && found.is_some() => {
-                        return Err(fail(
-                            "the Body holds more than one element, which is ambiguous",
-                            before,
-                        ));
-                    }
-                    2 if body_seen && soap && local.as_ref() == "Fault" => {
+                    2 if in_body && soap && local.as_ref() == "Fault" && !refs.has_response() => {
                         return crate::response::parse(xml, operation);
                     }
-                    2 if body_seen => found = Some((before, before)),
+                    2.. if in_body => refs
+                        .element(&reader, &start, depth, tag, empty)
+                        .map_err(|m| fail(&m, before))?,
                     _ => {}
                 }
                 if !empty {
@@ -159,18 +160,16 @@ pub(crate) fn body_element(
                     if depth > MAX_DEPTH {
                         return Err(fail("the answer nests elements too deep", before));
                     }
-                } else if depth == 2 && body_seen {
-                    found = found.map(|(start, _)| (start, position(&reader)));
                 }
             }
             Event::End(_) => {
                 depth -= 1;
-                if depth == 2 && body_seen {
-                    found = found.map(|(start, _)| (start, position(&reader)));
+                if in_body && depth >= 2 {
+                    refs.end(depth, tag).map_err(|m| fail(&m, before))?;
                 }
                 if depth == 1 {
-                    // Past the Body (or a Header): only the Body's element matters.
-                    body_seen = body_seen && found.is_none();
+                    // Past the Body (or a Header): only the Body's elements matter.
+                    in_body = false;
                 }
             }
             Event::DocType(_) => {
@@ -187,8 +186,8 @@ pub(crate) fn body_element(
             _ => {}
         }
     }
-    match found {
-        Some((start, end)) => Ok(Parsed::Return(standalone(&xml[start..end], &inherited))),
+    match refs.inline(&inherited).map_err(|m| fail(&m, xml.len()))? {
+        Some(element) => Ok(Parsed::Return(standalone(&element, &inherited))),
         None if one_way => Ok(Parsed::Return(String::new())),
         None => Err(fail("the answer's Body holds no element", xml.len())),
     }
@@ -228,6 +227,8 @@ fn standalone(element: &str, inherited: &[(String, String)]) -> String {
     out.push_str(&element[name_end..]);
     out
 }
+
+mod inline;
 
 #[cfg(test)]
 mod tests;

@@ -8,13 +8,14 @@ use quick_xml::events::attributes::Attribute;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::name::{Namespace, ResolveResult};
 use quick_xml::{NsReader, XmlVersion};
-use refs::{SOAP12_ENC, Targets, Value};
+use refs::{Targets, Value};
 use std::borrow::Cow;
 
 mod owned;
 mod refs;
 
 pub(crate) use owned::parse_owned;
+pub(crate) use refs::{MAX_TARGETS, SOAP12_ENC};
 #[cfg(test)]
 mod tests;
 

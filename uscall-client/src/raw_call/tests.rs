@@ -104,3 +104,207 @@ fn characters_xml_forbids_are_refused_as_the_typed_reader_refuses_them() {
         assert!(err.message.contains("XML 1.0 forbids"), "{body:?}: {err:?}");
     }
 }
+
+/// The Body of [`ENVELOPE`] with `response` answering addQueueMember and `multirefs` after it.
+fn with_refs(response: &str, multirefs: &str) -> std::result::Result<Parsed, ParseError> {
+    let response = format!("<ns1:addQueueMemberResponse>{response}</ns1:addQueueMemberResponse>");
+    read(&format!("{response}{multirefs}"), false)
+}
+
+/// A multiRef as Axis 1 writes it: unqualified id, `soapenc:root="0"`, its own declarations.
+fn multiref(id: &str, ty: &str, content: &str) -> String {
+    format!(
+        r#"<multiRef id="{id}" soapenc:root="0" xsi:type="{ty}" xmlns:soapenc="http://schemas.xmlsoap.org/soap/encoding/" xmlns:ns2="urn:types">{content}</multiRef>"#
+    )
+}
+
+/// What [`multiref`]'s attributes become on the element that referred to it.
+fn kept(ty: &str) -> String {
+    format!(
+        r#"xsi:type="{ty}" xmlns:soapenc="http://schemas.xmlsoap.org/soap/encoding/" xmlns:ns2="urn:types""#
+    )
+}
+
+const ROOT: &str = r#"<ns1:addQueueMemberResponse xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="urn:q" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">"#;
+
+#[test]
+fn references_to_multirefs_are_inlined_as_axis_writes_them() {
+    let refs = [
+        multiref(
+            "id0",
+            "ns2:Person",
+            r##"<name>Ana</name><address href="#id1"/>"##,
+        ),
+        multiref("id1", "ns2:Address", "<city>Recife &amp; Olinda</city>"),
+    ]
+    .concat();
+    let answer = with_refs(r##"<return note='a"b' href="#id0"></return>"##, &refs);
+    let Ok(Parsed::Return(xml)) = answer else {
+        panic!("{answer:?}");
+    };
+    let expected = format!(
+        r#"{ROOT}<return note="a&quot;b" {}><name>Ana</name><address {}><city>Recife &amp; Olinda</city></address></return></ns1:addQueueMemberResponse>"#,
+        kept("ns2:Person"),
+        kept("ns2:Address")
+    );
+    assert_eq!(xml, expected);
+}
+
+#[test]
+fn an_array_of_structs_is_inlined_in_order_whatever_order_its_items_come_in() {
+    let refs = [
+        multiref(
+            "id0",
+            "soapenc:Array",
+            r##"<item href="#id2"/><item href="#id1"/>"##,
+        ),
+        multiref("id1", "ns2:Person", "<name>Bia</name>"),
+        multiref("id2", "ns2:Person", "<name>Ana</name>"),
+    ]
+    .concat();
+    let answer = with_refs(r##"<return href="#id0"/>"##, &refs);
+    let Ok(Parsed::Return(xml)) = answer else {
+        panic!("{answer:?}");
+    };
+    let expected = format!(
+        r#"{ROOT}<return {}><item {}><name>Ana</name></item><item {}><name>Bia</name></item></return></ns1:addQueueMemberResponse>"#,
+        kept("soapenc:Array"),
+        kept("ns2:Person"),
+        kept("ns2:Person")
+    );
+    assert_eq!(xml, expected);
+}
+
+#[test]
+fn soap12_references_and_ids_inside_the_response_are_read_too() {
+    // SOAP 1.2's enc:ref/enc:id; an id within the response (ext/soap's second occurrence of
+    // an object) stays a reference, since the XML holds what it refers to.
+    let enc = r#"xmlns:enc="http://www.w3.org/2003/05/soap-encoding""#;
+    let answer = with_refs(
+        &format!(r##"<a {enc} enc:ref="x"/><b id="ref1">1</b><c href="#ref1"/>"##),
+        &format!(r#"<v {enc} enc:id="x"><n>2</n></v>"#),
+    );
+    let Ok(Parsed::Return(xml)) = answer else {
+        panic!("{answer:?}");
+    };
+    let expected = format!(
+        r##"{ROOT}<a {enc}><n>2</n></a><b id="ref1">1</b><c href="#ref1"/></ns1:addQueueMemberResponse>"##
+    );
+    assert_eq!(xml, expected);
+}
+
+/// The message refusing `response` beside `refs`.
+fn refuse(response: &str, refs: &[String]) -> String {
+    with_refs(response, &refs.concat()).unwrap_err().message
+}
+
+#[test]
+fn a_reference_to_a_missing_id_is_refused() {
+    let missing = refuse(r##"<r href="#id9"/>"##, &[multiref("id0", "t", "")]);
+    assert_eq!(
+        missing,
+        "<r> refers to the id \"id9\", which no element of the Body has"
+    );
+}
+
+#[test]
+fn references_going_round_in_a_circle_are_refused() {
+    let circle = refuse(
+        r##"<r href="#a"/>"##,
+        &[
+            multiref("a", "t", r##"<x href="#b"/>"##),
+            multiref("b", "t", r##"<y href="#a"/>"##),
+        ],
+    );
+    assert_eq!(
+        circle,
+        "the references go round in a circle: \"a\" -> \"b\" -> \"a\""
+    );
+}
+
+#[test]
+fn a_multiref_nothing_refers_to_is_refused() {
+    let idle = refuse(
+        r##"<r href="#a"/>"##,
+        &[multiref("a", "t", "1"), multiref("b", "t", "2")],
+    );
+    assert_eq!(
+        idle,
+        "the Body holds <multiRef id=\"b\"> beside the response, which nothing refers to"
+    );
+}
+
+#[test]
+fn repeated_ids_references_with_values_and_too_many_multirefs_are_refused() {
+    let twice = refuse(
+        r##"<r href="#a"/>"##,
+        &[multiref("a", "t", "1"), multiref("a", "t", "2")],
+    );
+    assert_eq!(twice, "two elements of the Body have the id \"a\"");
+    let both = refuse(r##"<r href="#a">1</r>"##, &[multiref("a", "t", "1")]);
+    assert_eq!(both, "<r> holds both a reference and a value");
+    let many: Vec<String> = (0..=crate::response::MAX_TARGETS)
+        .map(|i| multiref(&format!("id{i}"), "t", ""))
+        .collect();
+    let many = refuse("", &many);
+    assert!(many.contains("more than 8 elements with an id"), "{many}");
+    let plain = refuse(
+        r##"<r href="#a"/>"##,
+        &[multiref("a", "t", "1"), "<b/>".into()],
+    );
+    assert!(plain.contains("more than one element"), "{plain}");
+}
+
+#[test]
+fn an_element_referred_to_many_times_cannot_grow_the_answer_without_bound() {
+    // Each multiRef refers to the next four times: 4^7 copies of the last one's kilobyte.
+    let mut refs: Vec<String> = (0..7)
+        .map(|i| {
+            multiref(
+                &format!("m{i}"),
+                "t",
+                &format!(r##"<x href="#m{}"/>"##, i + 1).repeat(4),
+            )
+        })
+        .collect();
+    refs.push(multiref("m7", "t", &"z".repeat(1024)));
+    let err = with_refs(r##"<r href="#m0"/>"##, &refs.concat()).unwrap_err();
+    assert_eq!(
+        err.message,
+        "inlining the answer's references would make it more than 4 times its size"
+    );
+}
+
+#[test]
+fn inlined_content_keeps_its_namespaces_and_the_depth_bound() {
+    // The multiRef's content means ns1 as the Envelope declares it, not as <r> redeclares it.
+    let answer = with_refs(
+        r##"<r xmlns:ns1="urn:other" href="#a"/>"##,
+        r#"<m id="a"><ns1:x/></m>"#,
+    );
+    let Ok(Parsed::Return(xml)) = answer else {
+        panic!("{answer:?}");
+    };
+    let expected =
+        format!(r#"{ROOT}<r xmlns:ns1="urn:q"><ns1:x/></r></ns1:addQueueMemberResponse>"#);
+    assert_eq!(xml, expected);
+    // Where that would move the referring element itself to another namespace, it is refused.
+    let moved = refuse(
+        r##"<r xmlns="urn:d" href="#a"/>"##,
+        &[r#"<m id="a"><x/></m>"#.into()],
+    );
+    assert_eq!(
+        moved,
+        "<r> cannot take the content of <m id=\"a\"> without changing its own namespace (xmlns)"
+    );
+    let nest = |n| ("<d>".repeat(n), "</d>".repeat(n));
+    let ((open, close), (inner, end)) = (nest(40), nest(40));
+    let deep = refuse(
+        &format!(r##"{open}<r href="#a"/>{close}"##),
+        &[format!(r#"<m id="a">{inner}{end}</m>"#)],
+    );
+    assert_eq!(
+        deep,
+        "inlining the answer's references would nest elements more than 64 deep"
+    );
+}

@@ -4,11 +4,11 @@
 //! and NuSOAP setups write them.
 
 /// SOAP 1.2's encoding namespace, which qualifies its `id` and `ref` attributes.
-pub(super) const SOAP12_ENC: &str = "http://www.w3.org/2003/05/soap-encoding";
+pub(crate) const SOAP12_ENC: &str = "http://www.w3.org/2003/05/soap-encoding";
 
 /// The most elements with an id the Body may hold beside the response. Each must be on the one
 /// chain of references from the return part, so this bounds that chain too; Axis writes one.
-pub(super) const MAX_TARGETS: usize = 8;
+pub(crate) const MAX_TARGETS: usize = 8;
 
 /// An accessor's value as written: text, or a reference to another element by its id.
 #[derive(Debug, Clone, PartialEq, Eq)]
