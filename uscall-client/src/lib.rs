@@ -12,6 +12,8 @@ pub mod fuzzing;
 #[rustfmt::skip]
 mod generated;
 pub mod enums;
+#[cfg(test)]
+mod golden_calls;
 mod json_print;
 pub mod meta;
 pub mod models;

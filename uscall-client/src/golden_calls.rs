@@ -1,0 +1,90 @@
+//! Goldens of the code generator compiled into this crate and called against a local server:
+//! the generated code and the runtime meet on shapes the USCall WSDL does not have.
+
+/// `tests/fixtures/no_input_parts`: an rpc/encoded and a document/literal operation with no
+/// input parts. Its `OPERATIONS` list is the crate's business, not this test's.
+#[allow(dead_code)]
+mod no_input_parts {
+    include!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../uscall-codegen/tests/fixtures/no_input_parts.rs"
+    ));
+}
+
+use crate::Client;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// Serves one request with `answer` (a whole HTTP response) and gives back the request's body.
+async fn serve_once(answer: String) -> (String, tokio::task::JoinHandle<String>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/svc", listener.local_addr().unwrap());
+    let served = tokio::spawn(async move {
+        let (mut sock, _) = listener.accept().await.unwrap();
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 4096];
+        let body_at = loop {
+            let n = sock.read(&mut buf).await.unwrap();
+            seen.extend_from_slice(&buf[..n]);
+            if let Some(i) = seen.windows(4).position(|w| w == b"\r\n\r\n") {
+                break i + 4;
+            }
+        };
+        let head = String::from_utf8_lossy(&seen[..body_at]).to_lowercase();
+        let len: usize = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length:"))
+            .map_or(0, |v| v.trim().parse().unwrap());
+        while seen.len() < body_at + len {
+            let n = sock.read(&mut buf).await.unwrap();
+            seen.extend_from_slice(&buf[..n]);
+        }
+        sock.write_all(answer.as_bytes()).await.unwrap();
+        sock.shutdown().await.unwrap();
+        String::from_utf8(seen[body_at..].to_vec()).unwrap()
+    });
+    (url, served)
+}
+
+fn http(xml: &str) -> String {
+    format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/xml; charset=UTF-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{xml}",
+        xml.len()
+    )
+}
+
+const ENVELOPE: &str = r#"<?xml version="1.0" encoding="UTF-8"?><SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/"><SOAP-ENV:Body>BODY</SOAP-ENV:Body></SOAP-ENV:Envelope>"#;
+
+#[tokio::test]
+async fn operations_without_input_parts_send_an_empty_wrapper_and_read_their_answer() {
+    let answer = ENVELOPE.replace(
+        "BODY",
+        r#"<ns1:getVersionResponse xmlns:ns1="urn:noinput"><return>{&quot;retorno&quot;:&quot;1.2&quot;}</return></ns1:getVersionResponse>"#,
+    );
+    let (url, served) = serve_once(http(&answer)).await;
+    let client = Client::new(&url, "t").unwrap();
+    let response = client.raw().get_version().await.unwrap();
+    assert_eq!(response.json()["retorno"], "1.2");
+    let request = served.await.unwrap();
+    let wrapper = request
+        .split("<ns1:getVersion")
+        .nth(1)
+        .expect("the wrapper");
+    let inside = &wrapper[wrapper.find('>').unwrap() + 1..];
+    assert!(inside.starts_with("</ns1:getVersion>"), "{request}");
+
+    let answer = ENVELOPE.replace(
+        "BODY",
+        r#"<listQueuesResponse xmlns="urn:noinput"><queues>{"retorno":[]}</queues></listQueuesResponse>"#,
+    );
+    let (url, served) = serve_once(http(&answer)).await;
+    let client = Client::new(&url, "t").unwrap();
+    let response = client.raw().list_queues().await.unwrap();
+    assert_eq!(response.json()["retorno"], serde_json::json!([]));
+    let request = served.await.unwrap();
+    assert!(
+        request.contains(
+            r#"xmlns:ns1="urn:noinput"><SOAP-ENV:Body><ns1:listQueues></ns1:listQueues></SOAP-ENV:Body>"#
+        ),
+        "{request}"
+    );
+}
