@@ -254,6 +254,7 @@ mod tests {
             wsdl.as_bytes(),
             &uscall_codegen::Options {
                 source: "synthetic.wsdl".into(),
+                soap: None,
             },
         )
         .unwrap();

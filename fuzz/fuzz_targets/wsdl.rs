@@ -7,6 +7,7 @@ use uscall_codegen::{Options, generate};
 fuzz_target!(|data: &[u8]| {
     let options = Options {
         source: "fuzz.wsdl".to_owned(),
+        soap: None,
     };
     if let Err(e) = generate(data, &options) {
         assert!(!e.to_string().is_empty(), "an error with no message: {e:?}");

@@ -17,6 +17,7 @@ static ADD_QUEUE_MEMBER: OperationInfo = OperationInfo {
     documentation: "Adds an agent to a queue.",
     soap_action: "urn:rawcomplex#addQueueMember",
     soap_version: SoapVersion::Soap11,
+    path: None,
     style: Style::Rpc,
     body_use: Use::Encoded,
     namespace: "urn:rawcomplex",
@@ -27,6 +28,25 @@ static ADD_QUEUE_MEMBER: OperationInfo = OperationInfo {
         text("fila", false),
         text("membro", false),
     ],
+};
+
+/// An operation of the WSDL's second service, whose port is at another path (see the codegen
+/// fixture `several_services.wsdl`).
+static RELOAD_DIALPLAN: OperationInfo = OperationInfo {
+    name: "reloadDialplan",
+    rust_name: "reload_dialplan",
+    cli_name: "reload-dialplan",
+    summary: "Reloads the dial plan.",
+    documentation: "Reloads the dial plan.",
+    soap_action: "urn:callcenter#reloadDialplan",
+    soap_version: SoapVersion::Soap11,
+    path: Some("/webservice/admin.php"),
+    style: Style::Rpc,
+    body_use: Use::Encoded,
+    namespace: "urn:callcenter-admin",
+    wrapper: "reloadDialplan",
+    response: "",
+    params: &[text("token", true)],
 };
 
 const fn text(name: &'static str, token: bool) -> ParamInfo {
@@ -42,7 +62,7 @@ const fn text(name: &'static str, token: bool) -> ParamInfo {
     }
 }
 
-/// A server answering every request with `reply`, keeping the request bodies it got.
+/// A server answering every request with `reply`, keeping the requests it got, head and body.
 async fn server(reply: Vec<u8>) -> (String, Arc<Mutex<Vec<String>>>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/", listener.local_addr().unwrap());
@@ -50,10 +70,10 @@ async fn server(reply: Vec<u8>) -> (String, Arc<Mutex<Vec<String>>>) {
     let seen = requests.clone();
     tokio::spawn(async move {
         while let Ok((mut sock, _)) = listener.accept().await {
-            if let Some((_, body)) = read_request(&mut sock).await {
+            if let Some((head, body)) = read_request(&mut sock).await {
                 seen.lock()
                     .unwrap()
-                    .push(String::from_utf8_lossy(&body).into_owned());
+                    .push(head + &String::from_utf8_lossy(&body));
                 let _ = sock.write_all(&reply).await;
                 let _ = sock.shutdown().await;
             }
@@ -148,4 +168,31 @@ async fn a_fault_is_a_fault_and_the_token_stays_out_of_what_is_shown() {
         .unwrap();
     assert!(!format!("{got:?}").contains(TOKEN), "{got:?}");
     assert!(got.into_redacted_xml().contains("<t><redacted></t>"));
+}
+
+#[tokio::test]
+async fn an_operation_of_another_service_is_posted_to_its_path_on_the_clients_host() {
+    let answer = "<ns1:reloadDialplanResponse><return>ok</return></ns1:reloadDialplanResponse>";
+    let (url, requests) = server(envelope(answer)).await;
+    let endpoint = format!("{url}webservice/callcenter.php");
+    let client = client(&endpoint);
+    let got = client.call_xml(&RELOAD_DIALPLAN, vec![None]).await.unwrap();
+    assert!(got.xml().contains("<return>ok</return>"), "{}", got.xml());
+    client
+        .call_xml(&ADD_QUEUE_MEMBER, vec![None, None, None])
+        .await
+        .unwrap();
+    let requests = requests.lock().unwrap();
+    let host = url.trim_start_matches("http://").trim_end_matches('/');
+    let lines: Vec<(&str, Option<&str>)> = requests
+        .iter()
+        .map(|r| (r.lines().next().unwrap(), uscall_tests::header(r, "host")))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            ("POST /webservice/admin.php HTTP/1.1", Some(host)),
+            ("POST /webservice/callcenter.php HTTP/1.1", Some(host)),
+        ]
+    );
 }

@@ -14,6 +14,7 @@ fn normalized(bytes: &[u8]) -> String {
 fn generate_from(wsdl: &[u8]) -> String {
     let options = Options {
         source: "wsdl/wsuscall.wsdl".to_owned(),
+        soap: None,
     };
     generate(wsdl, &options).unwrap().code
 }

@@ -166,6 +166,7 @@ mod tests {
         documentation: "",
         soap_action: "urn:wsuscall#getQueue",
         soap_version: SoapVersion::Soap11,
+        path: None,
         style: Style::Rpc,
         body_use: Use::Encoded,
         namespace: "urn:wsuscall",

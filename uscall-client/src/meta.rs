@@ -88,6 +88,9 @@ pub struct OperationInfo {
     pub soap_action: &'static str,
     /// SOAP 1.1 or 1.2.
     pub soap_version: SoapVersion,
+    /// The path to post to on the client's host, when the operation's port has another address
+    /// than the first port (a second service of the WSDL); `None` posts to the endpoint itself.
+    pub path: Option<&'static str>,
     /// rpc or document.
     pub style: Style,
     /// encoded or literal.

@@ -171,7 +171,12 @@ impl Client {
         op: &'static OperationInfo,
         body: String,
     ) -> Result<(reqwest::Response, Head)> {
-        let endpoint = self.inner.endpoint.clone();
+        let mut endpoint = self.inner.endpoint.clone();
+        // An operation of another service in the WSDL is posted to its own path on the same
+        // host: the WSDL's host is how the PBX saw itself, the client's is how it is reached.
+        if let Some(path) = op.path {
+            endpoint.set_path(path);
+        }
         let request = match op.soap_version {
             SoapVersion::Soap11 => self
                 .inner

@@ -20,10 +20,12 @@ pub mod wsdl;
 pub use error::Error;
 
 /// How to generate.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
     /// The WSDL path shown in the header, e.g. `wsdl/wsuscall.wsdl`.
     pub source: String,
+    /// The SOAP version to generate from where a port type is bound in both; `None` is SOAP 1.1.
+    pub soap: Option<model::SoapVersion>,
 }
 
 /// The generated file and the model it was generated from.
@@ -35,6 +37,9 @@ pub struct Generated {
     pub api: model::Api,
     /// One per operation generated as a raw method, in WSDL order.
     pub warnings: Vec<Warning>,
+    /// Choices made that are not warnings (the SOAP version of a port type bound in both), one
+    /// sentence each; the same as `api.notes`.
+    pub notes: Vec<String>,
 }
 
 /// An operation the generator could not express, generated as a raw method instead.
@@ -75,16 +80,19 @@ impl model::Api {
 /// Turns WSDL bytes into the Rust source of the client's `generated.rs`.
 pub fn generate(wsdl: &[u8], options: &Options) -> Result<Generated, Error> {
     let definitions = parse::bytes(wsdl)?;
-    let api = lower::api(&definitions)?;
+    let api = lower::api_preferring(&definitions, options.soap)?;
     let header = render::Header {
         source: options.source.clone(),
+        soap: options.soap,
     };
     let code = render_in_parallel(&api, &header)?;
     let warnings = api.warnings();
+    let notes = api.notes.clone();
     Ok(Generated {
         code,
         api,
         warnings,
+        notes,
     })
 }
 

@@ -1,4 +1,4 @@
-//! [`crate::wsdl::Definitions`] to [`crate::model::Api`]: resolves QNames, picks the SOAP binding, style and use.
+//! [`crate::wsdl::Definitions`] to [`crate::model::Api`]: resolves QNames, picks the SOAP bindings, style and use.
 
 use std::collections::BTreeMap;
 
@@ -7,149 +7,80 @@ use crate::docs;
 use crate::model::{Api, Operation, Param, RawOperation, SoapVersion, Style, Use, XsdKind};
 use crate::names::{OperationNamer, ParamNamer};
 use crate::wsdl::{
-    self, Binding, BindingOperation, ComplexType, Content, Definitions, Element, Message, Part,
-    PortOperation, PortType, QName, Schema, SimpleType,
+    self, Binding, BindingOperation, Content, Definitions, Element, Message, Part, PortOperation,
+    QName, Schema,
 };
+
+mod bindings;
+mod index;
+
+use bindings::Chosen;
+pub(crate) use index::Index;
 
 pub(crate) type Key<'a> = (Option<&'a str>, &'a str);
 
-/// Lowers a parsed WSDL to the model the emitters read.
+/// Lowers a parsed WSDL to the model the emitters read, SOAP 1.1 where a port type is bound in
+/// both versions.
 pub fn api(defs: &Definitions) -> Result<Api, Error> {
+    api_preferring(defs, None)
+}
+
+/// [`api`], taking the `prefer`red SOAP version where a port type is bound in both (SOAP 1.1
+/// when `None`). Every port type's operations become operations, port type after port type,
+/// their names made unique in that order.
+pub fn api_preferring(defs: &Definitions, prefer: Option<SoapVersion>) -> Result<Api, Error> {
     let index = Index::new(defs);
-    let binding = choose_binding(defs, &index)?;
-    let port_type = index
-        .port_types
-        .get(&key(&binding.port_type))
-        .copied()
-        .ok_or_else(|| Error::MissingPortType {
-            binding: binding.name.clone(),
-            port_type: binding.port_type.written(),
-        })?;
-    let binding_ops: BTreeMap<&str, &BindingOperation> = binding
-        .operations
-        .iter()
-        .rev()
-        .map(|op| (op.name.as_str(), op))
-        .collect();
+    let (chosen, notes) = bindings::choose(defs, &index, prefer)?;
     let mut namer = OperationNamer::default();
-    let mut operations = Vec::with_capacity(port_type.operations.len());
-    for port_op in &port_type.operations {
-        let binding_op = binding_ops
-            .get(port_op.name.as_str())
+    let mut operations = Vec::new();
+    for Chosen { binding, path } in &chosen {
+        let binding = *binding;
+        let port_type = index
+            .port_types
+            .get(&key(&binding.port_type))
             .copied()
-            .ok_or_else(|| Error::MissingBindingOperation {
-                operation: port_op.name.clone(),
+            .ok_or_else(|| Error::MissingPortType {
                 binding: binding.name.clone(),
+                port_type: binding.port_type.written(),
             })?;
-        let lowerer = OperationLowerer {
-            defs,
-            index: &index,
-            binding,
-            port_op,
-            binding_op,
-        };
-        let operation = match lowerer.lower(&mut namer) {
-            Ok(operation) => operation,
-            // One operation the generator cannot express must not cost the whole WSDL.
-            Err(error) => match crate::lower_raw::reason(&error) {
-                Some(reason) => crate::lower_raw::operation(&lowerer, reason, &mut namer),
-                None => return Err(error),
-            },
-        };
-        operations.push(operation);
+        let binding_ops: BTreeMap<&str, &BindingOperation> = binding
+            .operations
+            .iter()
+            .rev()
+            .map(|op| (op.name.as_str(), op))
+            .collect();
+        for port_op in &port_type.operations {
+            let binding_op = binding_ops
+                .get(port_op.name.as_str())
+                .copied()
+                .ok_or_else(|| Error::MissingBindingOperation {
+                    operation: port_op.name.clone(),
+                    binding: binding.name.clone(),
+                })?;
+            let lowerer = OperationLowerer {
+                defs,
+                index: &index,
+                binding,
+                port_op,
+                binding_op,
+            };
+            let mut operation = match lowerer.lower(&mut namer) {
+                Ok(operation) => operation,
+                // One operation the generator cannot express must not cost the whole WSDL.
+                Err(error) => match crate::lower_raw::reason(&error) {
+                    Some(reason) => crate::lower_raw::operation(&lowerer, reason, &mut namer),
+                    None => return Err(error),
+                },
+            };
+            operation.path.clone_from(path);
+            operations.push(operation);
+        }
     }
-    Ok(Api { operations })
+    Ok(Api { operations, notes })
 }
 
 pub(crate) fn key(q: &QName) -> Key<'_> {
     (q.namespace.as_deref(), q.local.as_str())
-}
-
-/// Name lookups, built once so every operation resolves in logarithmic time.
-pub(crate) struct Index<'a> {
-    pub(crate) elements: BTreeMap<Key<'a>, (&'a Element, &'a Schema)>,
-    pub(crate) messages: BTreeMap<Key<'a>, &'a Message>,
-    port_types: BTreeMap<Key<'a>, &'a PortType>,
-    bindings: BTreeMap<Key<'a>, &'a Binding>,
-    pub(crate) complex_types: BTreeMap<Key<'a>, &'a ComplexType>,
-    simple_types: BTreeMap<Key<'a>, &'a SimpleType>,
-}
-
-impl<'a> Index<'a> {
-    fn new(defs: &'a Definitions) -> Self {
-        let tns = defs.target_namespace.as_deref();
-        // The first definition of a name wins, as `rev()` then `collect()` keeps the last insert.
-        let by_name = |name: &'a String| (tns, name.as_str());
-        let mut index = Index {
-            messages: defs
-                .messages
-                .iter()
-                .rev()
-                .map(|m| (by_name(&m.name), m))
-                .collect(),
-            port_types: defs
-                .port_types
-                .iter()
-                .rev()
-                .map(|p| (by_name(&p.name), p))
-                .collect(),
-            bindings: defs
-                .bindings
-                .iter()
-                .rev()
-                .map(|b| (by_name(&b.name), b))
-                .collect(),
-            elements: BTreeMap::new(),
-            complex_types: BTreeMap::new(),
-            simple_types: BTreeMap::new(),
-        };
-        for schema in defs.schemas.iter().rev() {
-            let ns = schema.target_namespace.as_deref();
-            for e in schema.elements.iter().rev() {
-                index.elements.insert((ns, e.name.as_str()), (e, schema));
-            }
-            for t in schema.complex_types.iter().rev() {
-                if let Some(name) = &t.name {
-                    index.complex_types.insert((ns, name.as_str()), t);
-                }
-            }
-            for t in schema.simple_types.iter().rev() {
-                if let Some(name) = &t.name {
-                    index.simple_types.insert((ns, name.as_str()), t);
-                }
-            }
-        }
-        index
-    }
-}
-
-/// Through service/port when there are ports, else any SOAP binding; SOAP 1.1 beats 1.2.
-fn choose_binding<'a>(defs: &'a Definitions, index: &Index<'a>) -> Result<&'a Binding, Error> {
-    let mut candidates = Vec::new();
-    for port in defs.services.iter().flat_map(|s| &s.ports) {
-        let binding = index
-            .bindings
-            .get(&key(&port.binding))
-            .copied()
-            .ok_or_else(|| Error::MissingBinding {
-                port: port.name.clone(),
-                binding: port.binding.written(),
-            })?;
-        if binding.soap.is_some() {
-            candidates.push(binding);
-        }
-    }
-    if candidates.is_empty() {
-        candidates = defs.bindings.iter().filter(|b| b.soap.is_some()).collect();
-    }
-    let first = *candidates.first().ok_or(Error::NoSoapBinding)?;
-    let same_port_type = |b: &&&Binding| key(&b.port_type) == key(&first.port_type);
-    Ok(candidates
-        .iter()
-        .filter(same_port_type)
-        .find(|b| b.soap.as_ref().map(|s| s.version) == Some(wsdl::SoapVersion::Soap11))
-        .copied()
-        .unwrap_or(first))
 }
 
 pub(crate) struct OperationLowerer<'a> {
@@ -343,6 +274,7 @@ impl<'a> OperationLowerer<'a> {
             documentation,
             soap_action: self.binding_op.soap_action.clone().unwrap_or_default(),
             soap_version: self.soap_version(),
+            path: None,
             style: shape.style,
             body_use: shape.body_use,
             namespace: shape.namespace,

@@ -49,8 +49,11 @@ pub enum XsdKind {
 /// Everything the generated file describes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Api {
-    /// The operations, in portType order.
+    /// The operations, in portType order, port type after port type.
     pub operations: Vec<Operation>,
+    /// What the lowering chose that the reader may want to choose otherwise (which SOAP version
+    /// of a port type bound in both), one sentence each.
+    pub notes: Vec<String>,
 }
 
 /// One operation of the chosen binding.
@@ -74,6 +77,9 @@ pub struct Operation {
     pub soap_action: String,
     /// The binding's SOAP version.
     pub soap_version: SoapVersion,
+    /// The path of its port's `soap:address` when it differs from the first port's, which is
+    /// the client's endpoint; `None` posts to the endpoint itself.
+    pub path: Option<String>,
     /// The operation's style.
     pub style: Style,
     /// The input body's use.

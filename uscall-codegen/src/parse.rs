@@ -249,6 +249,14 @@ fn service(node: Node) -> Result<Service, Error> {
             Ok(Port {
                 name: required(port, "name")?,
                 binding: required_qname(port, "binding")?,
+                address: port
+                    .children()
+                    .find(|n| {
+                        n.tag_name().name() == "address"
+                            && matches!(n.tag_name().namespace(), Some(SOAP11_NS | SOAP12_NS))
+                    })
+                    .and_then(|n| n.attribute("location"))
+                    .map(str::to_owned),
             })
         })
         .collect::<Result<_, Error>>()?;

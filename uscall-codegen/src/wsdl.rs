@@ -262,4 +262,6 @@ pub struct Port {
     pub name: String,
     /// `binding`.
     pub binding: QName,
+    /// `location` of its `soap:address` or `soap12:address`, when it has one.
+    pub address: Option<String>,
 }

@@ -9,6 +9,7 @@ use uscall_codegen::{Options, generate};
 fn error(wsdl: impl AsRef<[u8]>) -> String {
     let options = Options {
         source: "test.wsdl".to_owned(),
+        soap: None,
     };
     match generate(wsdl.as_ref(), &options) {
         Ok(_) => panic!("expected an error"),

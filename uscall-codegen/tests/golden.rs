@@ -29,6 +29,7 @@ fn generated(wsdl: &Path) -> String {
     let bytes = std::fs::read(wsdl).unwrap_or_else(|e| panic!("reading {}: {e}", wsdl.display()));
     let options = Options {
         source: format!("tests/fixtures/{name}"),
+        soap: None,
     };
     match generate(&bytes, &options) {
         Ok(generated) => generated.code,
@@ -93,10 +94,12 @@ fn generate_matches_the_stages_run_one_by_one() {
         let api = lower::api(&parse::bytes(&bytes).expect("parse")).expect("lower");
         let header = render::Header {
             source: "x.wsdl".into(),
+            soap: None,
         };
         let staged = render::file(emit::file(&api), &header).expect("render");
         let options = Options {
             source: "x.wsdl".into(),
+            soap: None,
         };
         assert_eq!(
             generate(&bytes, &options).expect("generate").code,

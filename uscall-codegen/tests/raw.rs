@@ -10,6 +10,7 @@ use uscall_codegen::{Options, generate};
 fn warning(wsdl: impl AsRef<[u8]>) -> String {
     let options = Options {
         source: "test.wsdl".to_owned(),
+        soap: None,
     };
     let generated = generate(wsdl.as_ref(), &options).unwrap_or_else(|e| panic!("{e}"));
     assert!(generated.api.operations.iter().all(|op| op.raw.is_some()));
@@ -280,6 +281,7 @@ fn callbacks_become_raw_beside_a_typed_operation_with_a_warning_each() {
         &fixture("solicit_response"),
         &Options {
             source: "x.wsdl".into(),
+            soap: None,
         },
     )
     .unwrap();

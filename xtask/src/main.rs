@@ -1,8 +1,12 @@
-//! Maintainer tasks: `cargo xtask regen [--check] [--strict] [--url URL [--ca-cert FILE] [--pin-sha256 HEX] [--insecure]]`.
+//! Maintainer tasks: `cargo xtask regen [--check] [--strict] [--soap 1.1|1.2] [--url URL [--ca-cert FILE] [--pin-sha256 HEX] [--insecure]]`.
 
 use anyhow::{Context, Result, bail, ensure};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+use uscall_codegen::model::SoapVersion;
+
+mod soap;
+use soap::{soap_for, soap_version};
 
 /// The checked-in WSDL, relative to the workspace root.
 const WSDL: &str = "wsdl/wsuscall.wsdl";
@@ -10,12 +14,15 @@ const WSDL: &str = "wsdl/wsuscall.wsdl";
 const GENERATED: &str = "uscall-client/src/generated.rs";
 
 const USAGE: &str = "\
-usage: cargo xtask regen [--check] [--strict]
-       cargo xtask regen --url URL [--strict] [--ca-cert FILE] [--pin-sha256 HEX] [--insecure]
+usage: cargo xtask regen [--check] [--strict] [--soap 1.1|1.2]
+       cargo xtask regen --url URL [--strict] [--soap 1.1|1.2] [--ca-cert FILE] [--pin-sha256 HEX] [--insecure]
 
   regen                 regenerate uscall-client/src/generated.rs from wsdl/wsuscall.wsdl
   regen --check         fail if the generated code differs from what the WSDL gives (no network)
   regen --strict        fail, writing nothing, if any operation would become a raw method
+  regen --soap 1.2      where a port type is bound in both SOAP 1.1 and 1.2, generate from the
+                        SOAP 1.2 binding (1.1 is the default); kept in the generated file's header,
+                        so later runs and --check use it until another --soap is given
   regen --url URL       fetch URL?wsdl from a live PBX, then rewrite wsdl/wsuscall.wsdl and the code
     --ca-cert FILE      also trust this PEM CA certificate (self-signed PBX)
     --pin-sha256 HEX    accept only the certificate with this SHA-256 fingerprint, whatever its
@@ -56,12 +63,14 @@ fn run(args: Vec<String>) -> Result<()> {
     }
     let mut mode = Mode::Write;
     let mut strict = false;
+    let mut soap = None;
     let mut fetch: Option<Fetch> = None;
     let (mut ca_cert, mut pins, mut insecure) = (None, Vec::new(), false);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--check" => mode = Mode::Check,
             "--strict" => strict = true,
+            "--soap" => soap = Some(soap_version(args.next().as_deref())?),
             "--url" => {
                 let url = args.next().context("--url needs a URL")?;
                 fetch = Some(Fetch {
@@ -89,6 +98,7 @@ fn run(args: Vec<String>) -> Result<()> {
         }
     }
     let root = workspace_root();
+    let soap = soap_for(&root, soap)?;
     match fetch {
         Some(_) if mode == Mode::Check => bail!("--check never uses the network: drop --url"),
         Some(mut f) => {
@@ -97,16 +107,16 @@ fn run(args: Vec<String>) -> Result<()> {
             f.insecure = insecure;
             let wsdl = fetch_wsdl(&f)?;
             // Refuse to replace the checked-in WSDL with something the generator cannot use.
-            generate(&wsdl, strict)
+            generate(&wsdl, strict, soap)
                 .with_context(|| format!("the WSDL served at {} is not usable", f.url))?;
-            ensure_file_contents(&root.join(WSDL), &wsdl, Mode::Write)?;
+            ensure_file_contents(&root.join(WSDL), &wsdl, Mode::Write, "")?;
         }
         None if ca_cert.is_some() || !pins.is_empty() || insecure => {
             bail!("--ca-cert, --pin-sha256 and --insecure only apply with --url")
         }
         None => {}
     }
-    regen(&root, mode, strict)
+    regen(&root, mode, strict, soap)
 }
 
 fn workspace_root() -> PathBuf {
@@ -117,22 +127,33 @@ fn workspace_root() -> PathBuf {
 }
 
 /// Regenerates (or checks) the generated bindings from the checked-in WSDL.
-fn regen(root: &Path, mode: Mode, strict: bool) -> Result<()> {
+/// Without `soap`, the version the existing file records is kept, so `--check` (and the
+/// freshness test) generate as the last regen did.
+fn regen(root: &Path, mode: Mode, strict: bool, soap: Option<SoapVersion>) -> Result<()> {
+    let soap = soap_for(root, soap)?;
     let wsdl_path = root.join(WSDL);
     let wsdl = std::fs::read(&wsdl_path)
         .with_context(|| format!("cannot read {}", wsdl_path.display()))?;
-    let code =
-        generate(&wsdl, strict).with_context(|| format!("cannot generate code from {WSDL}"))?;
-    ensure_file_contents(&root.join(GENERATED), code.as_bytes(), mode)
+    let code = generate(&wsdl, strict, soap)
+        .with_context(|| format!("cannot generate code from {WSDL}"))?;
+    let command = uscall_codegen::render::Header {
+        source: WSDL.to_owned(),
+        soap,
+    }
+    .command();
+    ensure_file_contents(&root.join(GENERATED), code.as_bytes(), mode, &command)
 }
 
 /// The generated code. Each operation generated as a raw method is a warning on stderr, with a
-/// summary after them; with `strict` they are an error instead.
-fn generate(wsdl: &[u8], strict: bool) -> Result<String> {
+/// summary after them; with `strict` they are an error instead. Notes (which SOAP version was
+/// taken) go to stderr too, and are never errors.
+fn generate(wsdl: &[u8], strict: bool, soap: Option<SoapVersion>) -> Result<String> {
     let options = uscall_codegen::Options {
         source: WSDL.to_owned(),
+        soap,
     };
     let generated = uscall_codegen::generate(wsdl, &options)?;
+    eprint!("{}", note_lines(&generated));
     if let Some(report) = raw_report(&generated, strict) {
         ensure!(
             !strict,
@@ -141,6 +162,15 @@ fn generate(wsdl: &[u8], strict: bool) -> Result<String> {
         eprint!("{report}");
     }
     Ok(generated.code)
+}
+
+/// One `note:` line per note.
+fn note_lines(generated: &uscall_codegen::Generated) -> String {
+    generated
+        .notes
+        .iter()
+        .map(|note| format!("note: {note}\n"))
+        .collect()
 }
 
 /// One `warning:` line per raw operation and the summary, or `None` when there is none.
@@ -161,8 +191,9 @@ fn raw_report(generated: &uscall_codegen::Generated, strict: bool) -> Option<Str
     Some(report)
 }
 
-/// Writes `contents` to `path` if it differs (Write), or fails with the first differing line (Check).
-fn ensure_file_contents(path: &Path, contents: &[u8], mode: Mode) -> Result<()> {
+/// Writes `contents` to `path` if it differs (Write), or fails with the first differing line and
+/// the `command` that updates it (Check).
+fn ensure_file_contents(path: &Path, contents: &[u8], mode: Mode, command: &str) -> Result<()> {
     let shown = path
         .strip_prefix(workspace_root())
         .unwrap_or(path)
@@ -188,7 +219,7 @@ fn ensure_file_contents(path: &Path, contents: &[u8], mode: Mode) -> Result<()> 
         Mode::Check => {
             let old = old.unwrap_or_default();
             bail!(
-                "{shown} is stale: {}\nrun `cargo xtask regen` and commit the result",
+                "{shown} is stale: {}\nrun `{command}` and commit the result",
                 first_difference(&old, contents)
             )
         }
@@ -288,7 +319,7 @@ mod tests {
     /// The same check as `cargo xtask regen --check`, so `cargo test` catches a stale file too.
     #[test]
     fn generated_code_is_fresh() {
-        if let Err(e) = regen(&workspace_root(), Mode::Check, true) {
+        if let Err(e) = regen(&workspace_root(), Mode::Check, true, None) {
             panic!("{e:#}");
         }
     }
@@ -307,7 +338,7 @@ mod tests {
     fn raw_operations_are_warnings_or_with_strict_errors_that_write_nothing() {
         let root = workspace_with("raw_complex_part");
         let generated = root.join(GENERATED);
-        let e = format!("{:#}", regen(&root, Mode::Write, true).unwrap_err());
+        let e = format!("{:#}", regen(&root, Mode::Write, true, None).unwrap_err());
         assert!(
             e.contains(
                 "error: operation `addQueueMember`: part `membro` of type `tns:Member`, which is \
@@ -320,7 +351,7 @@ mod tests {
             "--strict wrote {}",
             generated.display()
         );
-        regen(&root, Mode::Write, false).unwrap();
+        regen(&root, Mode::Write, false, None).unwrap();
         let code = std::fs::read_to_string(&generated).unwrap();
         assert!(code.contains("pub fn add_queue_member(&self)"), "{code}");
         let wsdl = std::fs::read(root.join(WSDL)).unwrap();
@@ -329,6 +360,7 @@ mod tests {
                 &wsdl,
                 &uscall_codegen::Options {
                     source: WSDL.into(),
+                    soap: None,
                 },
             )
             .unwrap(),
@@ -340,6 +372,54 @@ mod tests {
                 "warning: operation `addQueueMember`: part `membro` of type `tns:Member`, which \
                  is a complex type, is not supported; generated as a raw method\n1 of 2 operations are raw\n"
             )
+        );
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn a_soap_preference_round_trips_through_the_header_for_check() {
+        let root = workspace_with("several_services");
+        let generated = root.join(GENERATED);
+        let read = || std::fs::read_to_string(&generated).unwrap();
+        // A note is not a warning: --strict does not fail on it.
+        regen(&root, Mode::Write, true, Some(SoapVersion::Soap12)).unwrap();
+        let code = read();
+        assert!(
+            code.starts_with(
+                "// @generated by `cargo xtask regen --soap 1.2` from wsdl/wsuscall.wsdl. Do not \
+                 edit by hand.\n// To change it, edit the WSDL (or fetch a live one with `cargo \
+                 xtask regen --url URL`) and run `cargo xtask regen --soap 1.2`.\n"
+            ),
+            "{code}"
+        );
+        assert!(code.contains("soap_version: SoapVersion::Soap12"), "{code}");
+        // --check reads the preference back from the header, and so does a plain regen.
+        regen(&root, Mode::Check, true, None).unwrap();
+        regen(&root, Mode::Write, true, None).unwrap();
+        assert_eq!(read(), code);
+        let e = format!(
+            "{:#}",
+            regen(&root, Mode::Check, true, Some(SoapVersion::Soap11)).unwrap_err()
+        );
+        assert!(e.contains("run `cargo xtask regen` and commit"), "{e}");
+        // Asking for the default again writes the header of a default run, byte for byte.
+        regen(&root, Mode::Write, true, Some(SoapVersion::Soap11)).unwrap();
+        assert!(
+            read().starts_with("// @generated by `cargo xtask regen` from wsdl/wsuscall.wsdl."),
+            "{}",
+            read()
+        );
+        regen(&root, Mode::Check, true, None).unwrap();
+        let wsdl = std::fs::read(root.join(WSDL)).unwrap();
+        let options = uscall_codegen::Options {
+            source: WSDL.into(),
+            soap: None,
+        };
+        assert_eq!(
+            note_lines(&uscall_codegen::generate(&wsdl, &options).unwrap()),
+            "note: port type `tns:CallCenterPortType` is bound in SOAP 1.1 and SOAP 1.2: \
+             generated from binding `CallCenterSoap` (SOAP 1.1), not `CallCenterSoap12`; regen \
+             with `--soap 1.2` to take the other\n"
         );
         std::fs::remove_dir_all(&root).unwrap();
     }

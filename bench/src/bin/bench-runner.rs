@@ -242,6 +242,7 @@ fn codegen(path: &str) -> Result<Report> {
     let wsdl = std::fs::read(path).with_context(|| format!("reading {path}"))?;
     let options = uscall_codegen::Options {
         source: "wsdl/wsuscall.wsdl".into(),
+        soap: None,
     };
     let started = Instant::now();
     let generated = uscall_codegen::generate(&wsdl, &options)?;

@@ -34,6 +34,10 @@ pub fn operation(op: &Operation) -> TokenStream {
         Use::Encoded => quote!(Use::Encoded),
         Use::Literal => quote!(Use::Literal),
     };
+    let path = match &op.path {
+        Some(path) => quote!(Some(#path)),
+        None => quote!(None),
+    };
     let params = op.params.iter().map(param);
     quote! {
         #doc
@@ -45,6 +49,7 @@ pub fn operation(op: &Operation) -> TokenStream {
             documentation: #documentation,
             soap_action: #soap_action,
             soap_version: #soap_version,
+            path: #path,
             style: #style,
             body_use: #body_use,
             namespace: #namespace,
