@@ -301,18 +301,7 @@ impl Big {
     }
 
     fn body_len(&self) -> usize {
-        match self {
-            Big::Pieces {
-                start,
-                piece,
-                times,
-                end,
-            } => {
-                let (before, after) = Big::envelope();
-                before.len() + start.len() + piece.len() * times + end.len() + after.len()
-            }
-            Big::Gzip(bytes) => bytes.len(),
-        }
+        self.pieces().map(|piece| piece.len()).sum()
     }
 
     /// The pieces of the body in order: for a made answer the envelope's start, the text's

@@ -74,18 +74,17 @@ impl AnswerText {
     /// rules of [`models::rows`] for list operations (any message but "no records") and of
     /// [`models::check`] for the others. Only the start of a message is decoded.
     pub fn check(&self) -> Result<()> {
-        let json = models::json_text(&self.text);
-        let Some(data) = json_print::retorno(json) else {
+        let Some(data) = json_print::retorno(models::json_text(&self.text)) else {
             return Err(Error::Json {
                 operation: self.operation,
                 message: "the answer has no `retorno`".into(),
                 raw: self.secrets.clean(&self.text),
             });
         };
-        let Some(escaped) = data.strip_prefix('"').and_then(|d| d.strip_suffix('"')) else {
+        let Some(escaped) = message(data) else {
             return Ok(());
         };
-        let (head, cut) = message_head(escaped);
+        let (head, cut) = json_print::decoded_head(escaped, MESSAGE_HEAD);
         let refused = if models::columns(self.operation).is_some() {
             !models::means_no_rows(&head)
         } else {
@@ -108,10 +107,13 @@ impl AnswerText {
     /// A successful call's `outcome` in its span: `service` for a refusal (as for a
     /// [`Response`]), else `ok`.
     pub(crate) fn outcome(&self) -> &'static str {
-        let message = json_print::retorno(models::json_text(&self.text))
-            .and_then(|data| data.strip_prefix('"')?.strip_suffix('"'));
+        let message = json_print::retorno(models::json_text(&self.text)).and_then(message);
         match message {
-            Some(escaped) if classify(&message_head(escaped).0).is_some() => "service",
+            Some(escaped)
+                if classify(&json_print::decoded_head(escaped, MESSAGE_HEAD).0).is_some() =>
+            {
+                "service"
+            }
             _ => "ok",
         }
     }
@@ -129,30 +131,7 @@ impl AnswerText {
     }
 }
 
-/// The start of the JSON string content `escaped`, decoded: at most about [`MESSAGE_HEAD`] bytes
-/// of it, cut between escapes; and whether it was cut.
-fn message_head(escaped: &str) -> (String, bool) {
-    let bytes = escaped.as_bytes();
-    let mut end = 0;
-    while end < bytes.len() && end < MESSAGE_HEAD {
-        end += match bytes[end] {
-            b'\\' if bytes.get(end + 1) == Some(&b'u') => {
-                // A surrogate pair is two escapes that must stay together.
-                if bytes.get(end + 6..end + 8) == Some(b"\\u") {
-                    12
-                } else {
-                    6
-                }
-            }
-            b'\\' => 2,
-            _ => 1,
-        };
-    }
-    let mut end = end.min(bytes.len());
-    while !escaped.is_char_boundary(end) {
-        end += 1;
-    }
-    let head = serde_json::from_str(&format!("\"{}\"", &escaped[..end]))
-        .unwrap_or_else(|_| escaped[..end].to_owned());
-    (head, end < escaped.len())
+/// The escaped content of `data` when it is a string: the service's message.
+fn message(data: &str) -> Option<&str> {
+    data.strip_prefix('"')?.strip_suffix('"')
 }

@@ -95,7 +95,7 @@ impl<'t, W: Write> Printer<'t, W> {
             let mut secret = false;
             if close == b'}' {
                 let key = self.string_content();
-                secret = is_secret_name(&decoded(key_head(key)));
+                secret = is_secret_name(&decoded_head(key, 256).0);
                 self.string(key)?;
                 self.peek();
                 self.at += 1; // the colon
@@ -279,14 +279,31 @@ fn decoded(escaped: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(String::from_utf8_lossy(&out).into_owned())
 }
 
-/// The start of a key, enough to tell a secret-named one (keys are short; a hostile huge one
-/// is not looked at whole).
-fn key_head(key: &str) -> &str {
-    let mut end = key.len().min(256);
-    while !key.is_char_boundary(end) {
-        end -= 1;
+/// The start of a string's escaped content, at most about `max_bytes` of it cut between escapes,
+/// decoded; and whether it was cut. Keys and messages are short: a hostile huge one is never
+/// decoded whole.
+pub(crate) fn decoded_head(escaped: &str, max_bytes: usize) -> (std::borrow::Cow<'_, str>, bool) {
+    let bytes = escaped.as_bytes();
+    let mut end = 0;
+    while end < bytes.len() && end < max_bytes {
+        end += match bytes[end] {
+            // A surrogate pair is two escapes that must stay together.
+            b'\\' if bytes.get(end + 1) == Some(&b'u') => {
+                if bytes.get(end + 6..end + 8) == Some(b"\\u") {
+                    12
+                } else {
+                    6
+                }
+            }
+            b'\\' => 2,
+            _ => 1,
+        };
     }
-    &key[..end]
+    let mut end = end.min(bytes.len());
+    while !escaped.is_char_boundary(end) {
+        end += 1;
+    }
+    (decoded(&escaped[..end]), end < escaped.len())
 }
 
 /// Whether a terminal acts on `c`: C0, DEL, C1, and the bidi embeddings, overrides, isolates.
