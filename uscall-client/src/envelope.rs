@@ -135,7 +135,7 @@ pub(crate) fn escape_into(out: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::meta::{ParamInfo, XsdKind};
+    use crate::meta::{Builtin, ParamInfo, Ty, XsdKind};
 
     const P: ParamInfo = ParamInfo {
         name: "token",
@@ -146,6 +146,8 @@ mod tests {
         required: true,
         token: true,
         namespace: None,
+        ty: Ty::Simple(Builtin::String),
+        many: false,
     };
     static PARAMS: [ParamInfo; 2] = [
         P,
@@ -173,6 +175,7 @@ mod tests {
         wrapper: "getQueue",
         response: "return",
         params: &PARAMS,
+        outputs: &[],
     };
 
     #[test]

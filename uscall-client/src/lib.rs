@@ -26,6 +26,7 @@ mod text;
 mod tls;
 mod transport;
 pub mod typed;
+pub mod value;
 pub mod xsd;
 
 pub use answer::Response;

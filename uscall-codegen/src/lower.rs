@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 
 use crate::Error;
 use crate::docs;
-use crate::model::{Api, Operation, Param, RawOperation, SoapVersion, Style, Use, XsdKind};
+use crate::model::{
+    Api, Builtin, Field, Operation, Param, RawOperation, SoapVersion, Style, TypeRef, Use, XsdKind,
+};
 use crate::names::{OperationNamer, ParamNamer};
 use crate::wsdl::{
     self, Binding, BindingOperation, Content, Definitions, Element, Message, Part, PortOperation,
@@ -76,7 +78,11 @@ pub fn api_preferring(defs: &Definitions, prefer: Option<SoapVersion>) -> Result
             operations.push(operation);
         }
     }
-    Ok(Api { operations, notes })
+    Ok(Api {
+        operations,
+        types: Vec::new(),
+        notes,
+    })
 }
 
 pub(crate) fn key(q: &QName) -> Key<'_> {
@@ -99,6 +105,8 @@ pub(crate) struct RawParam {
     pub(crate) required: bool,
     pub(crate) namespace: Option<String>,
     pub(crate) note: Option<String>,
+    pub(crate) ty: TypeRef,
+    pub(crate) many: bool,
 }
 
 /// What goes on the wire for an operation, names aside.
@@ -109,6 +117,7 @@ pub(crate) struct Shape {
     pub(crate) wrapper: String,
     pub(crate) response: String,
     pub(crate) params: Vec<RawParam>,
+    pub(crate) outputs: Vec<Field>,
 }
 
 impl<'a> OperationLowerer<'a> {
@@ -228,6 +237,7 @@ impl<'a> OperationLowerer<'a> {
                 wrapper,
                 response,
                 params: raw,
+                outputs: Vec::new(),
             },
             None,
         ))
@@ -260,6 +270,8 @@ impl<'a> OperationLowerer<'a> {
                     token,
                     namespace: p.namespace,
                     note: p.note,
+                    ty: p.ty,
+                    many: p.many,
                     xml_name: p.name,
                 }
             })
@@ -281,6 +293,7 @@ impl<'a> OperationLowerer<'a> {
             wrapper: shape.wrapper,
             response: shape.response,
             params,
+            outputs: shape.outputs,
             raw,
         }
     }
@@ -326,6 +339,8 @@ impl<'a> OperationLowerer<'a> {
             required,
             namespace: None,
             note,
+            ty: TypeRef::Simple(Builtin::String),
+            many: false,
         })
     }
 
@@ -491,6 +506,8 @@ impl<'a> OperationLowerer<'a> {
                     None
                 },
                 note,
+                ty: TypeRef::Simple(Builtin::String),
+                many: false,
             });
         }
         Ok((

@@ -2,7 +2,7 @@
 
 use crate::Error;
 use crate::lower::{OperationLowerer, RawParam, Shape, body_parts, key};
-use crate::model::{Operation, RawOperation, Style, Use, XsdKind};
+use crate::model::{Builtin, Operation, RawOperation, Style, TypeRef, Use, XsdKind};
 use crate::names::OperationNamer;
 use crate::wsdl::{Content, Part, QName};
 
@@ -65,6 +65,7 @@ pub(crate) fn operation(
             wrapper: element.local.clone(),
             response: String::new(),
             params: fields(lowerer, element),
+            outputs: Vec::new(),
         },
         // rpc, and any other document input: one unqualified accessor per part in a wrapper
         // named after the operation, which is what rpc servers and most lenient readers take.
@@ -82,6 +83,7 @@ pub(crate) fn operation(
                 .iter()
                 .map(|part| text_param(&part.name, written_type(part), None))
                 .collect(),
+            outputs: Vec::new(),
         },
     };
     let raw = RawOperation {
@@ -139,5 +141,7 @@ fn text_param(name: &str, declared: String, namespace: Option<String>) -> RawPar
         required: false,
         namespace,
         note: Some(format!("sent as text: the WSDL says `{declared}`")),
+        ty: TypeRef::Simple(Builtin::String),
+        many: false,
     }
 }

@@ -46,11 +46,152 @@ pub enum XsdKind {
     Time,
 }
 
+/// The XSD built-in simple types the generator maps, one Rust type each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Builtin {
+    /// `String`: `xsd:string` and its derivations, `anySimpleType`, unions, QNames.
+    String,
+    /// `bool`.
+    Boolean,
+    /// `i8`.
+    Byte,
+    /// `i16`.
+    Short,
+    /// `i32`.
+    Int,
+    /// `i64`.
+    Long,
+    /// `i64`: `xsd:integer` and its signed derivations.
+    Integer,
+    /// `u8`.
+    UnsignedByte,
+    /// `u16`.
+    UnsignedShort,
+    /// `u32`.
+    UnsignedInt,
+    /// `u64`: also `nonNegativeInteger` and `positiveInteger`.
+    UnsignedLong,
+    /// `f32`.
+    Float,
+    /// `f64`.
+    Double,
+    /// `f64`.
+    Decimal,
+    /// `jiff::civil::Date`.
+    Date,
+    /// The runtime's `value::DateTime`.
+    DateTime,
+    /// `jiff::civil::Time`.
+    Time,
+    /// `jiff::Span`.
+    Duration,
+    /// The runtime's `value::Base64Binary`.
+    Base64Binary,
+    /// The runtime's `value::HexBinary`.
+    HexBinary,
+    /// `String`.
+    AnyUri,
+}
+
+/// A reference to a type from a part, a field or an array.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TypeRef {
+    /// A built-in simple type, or a restriction of one.
+    Simple(Builtin),
+    /// `xsd:list` of a simple type.
+    List(Builtin),
+    /// A [`TypeDef`] of [`Api::types`], by its Rust name.
+    Named(String),
+    /// `xsd:anyType`: the runtime's dynamic `Value`.
+    Any,
+}
+
+/// How often a field occurs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Occurs {
+    /// Exactly once.
+    One,
+    /// An `Option`.
+    Optional,
+    /// A `Vec`.
+    Many,
+}
+
+/// Where a field lives in its struct's XML.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldForm {
+    /// A child element.
+    Element,
+    /// An attribute.
+    Attribute,
+    /// The element's own text (`simpleContent`).
+    Text,
+}
+
+/// A field of a struct, or a value of an operation's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    /// The element or attribute name on the wire.
+    pub xml_name: String,
+    /// The Rust name without `r#`.
+    pub rust_name: String,
+    /// The namespace when the element is qualified.
+    pub namespace: Option<String>,
+    /// Its type.
+    pub ty: TypeRef,
+    /// How often it occurs.
+    pub occurs: Occurs,
+    /// Element, attribute or text.
+    pub form: FieldForm,
+    /// `nillable="true"`.
+    pub nillable: bool,
+    /// Whether the Rust field is boxed (a struct that contains itself, directly or not).
+    pub boxed: bool,
+}
+
+/// What a [`TypeDef`] is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeDefKind {
+    /// A complex type: a Rust struct.
+    Struct(Vec<Field>),
+    /// A SOAP-encoded array: a `Vec` alias.
+    Array {
+        /// The item type.
+        item: TypeRef,
+        /// The item element's name when writing.
+        item_name: String,
+    },
+    /// An enumeration: a Rust enum that keeps unknown values; (value, variant name) pairs.
+    Enum {
+        /// The values' base type.
+        base: Builtin,
+        /// Each value as written, and its variant's name.
+        values: Vec<(String, String)>,
+    },
+}
+
+/// A named (or anonymous, then named after where it is) type of the WSDL's schemas.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeDef {
+    /// The local name in its schema.
+    pub xml_name: String,
+    /// Its schema's target namespace (empty for none).
+    pub namespace: String,
+    /// The Rust type's name (`Person`).
+    pub rust_name: String,
+    /// The descriptor static's name (`PERSON_TYPE`).
+    pub static_name: String,
+    /// What it is.
+    pub kind: TypeDefKind,
+}
+
 /// Everything the generated file describes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Api {
     /// The operations, in portType order, port type after port type.
     pub operations: Vec<Operation>,
+    /// The schema types the operations use, in a deterministic order (by first use).
+    pub types: Vec<TypeDef>,
     /// What the lowering chose that the reader may want to choose otherwise (which SOAP version
     /// of a port type bound in both), one sentence each.
     pub notes: Vec<String>,
@@ -92,6 +233,8 @@ pub struct Operation {
     pub response: String,
     /// The input parts or wrapper fields, in WSDL order.
     pub params: Vec<Param>,
+    /// The answer's values: output parts (rpc) or the response wrapper's fields (document).
+    pub outputs: Vec<Field>,
     /// Set when the generator cannot express the operation: it becomes a raw method that sends
     /// its parts as text and returns the answer's XML.
     pub raw: Option<RawOperation>,
@@ -127,4 +270,8 @@ pub struct Param {
     pub namespace: Option<String>,
     /// Why the value is kept as text, when the type is not one the generator knows.
     pub note: Option<String>,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Whether it repeats (a document field with `maxOccurs` above 1).
+    pub many: bool,
 }

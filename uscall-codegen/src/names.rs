@@ -231,6 +231,12 @@ fn numbered(base: &str, n: usize) -> String {
     }
 }
 
+/// The name of a schema type's descriptor static: its Rust name in SHOUTY_SNAKE_CASE.
+pub fn type_static(rust_name: &str) -> String {
+    use heck::ToShoutySnakeCase;
+    rust_name.to_shouty_snake_case()
+}
+
 /// Whether clippy's `wrong_self_convention` would judge a method by its name.
 pub fn has_self_convention_prefix(name: &str) -> bool {
     ["as_", "from_", "into_", "is_", "to_"]

@@ -47,7 +47,13 @@ pub fn prelude(api: &Api) -> TokenStream {
         meta.extend([quote!(SoapVersion), quote!(Style), quote!(Use)]);
     }
     if has_params {
-        meta.push(quote!(XsdKind));
+        meta.extend([quote!(XsdKind), quote!(Ty), quote!(Builtin)]);
+    }
+    if api.operations.iter().any(|op| !op.outputs.is_empty()) {
+        meta.extend([quote!(FieldInfo), quote!(FieldForm), quote!(Occurs)]);
+        if !has_params {
+            meta.extend([quote!(Ty), quote!(Builtin)]);
+        }
     }
     let xsd = has_values.then(|| {
         quote!(
