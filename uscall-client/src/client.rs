@@ -1,11 +1,12 @@
 //! The client: configuration, transport, and the one `call` every generated method goes through.
 
+use crate::Response;
+use crate::envelope::{self, Args};
 use crate::error::{Error, Result};
 use crate::meta::OperationInfo;
 use crate::redact::Secrets;
 use crate::retry::Retries;
 use crate::tls::Tls;
-use crate::{Response, envelope};
 use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
@@ -352,7 +353,7 @@ impl Client {
     pub(crate) async fn call_with<T: Send + 'static>(
         &self,
         op: &'static OperationInfo,
-        args: Vec<Option<String>>,
+        args: impl Into<Args>,
         decode: impl FnOnce(&'static str, String, &Arc<Secrets>) -> Result<T> + Send + 'static,
         ok_outcome: fn(&T) -> &'static str,
     ) -> Result<T> {
@@ -380,7 +381,7 @@ impl Client {
     pub(crate) async fn call_sending<T, S: Future<Output = Result<T>>>(
         &self,
         op: &'static OperationInfo,
-        args: Vec<Option<String>>,
+        args: impl Into<Args>,
         send: impl FnOnce(String, Arc<Secrets>) -> S,
         ok_outcome: fn(&T) -> &'static str,
     ) -> Result<T> {
@@ -399,7 +400,7 @@ impl Client {
         );
         let started = Instant::now();
         let result = self
-            .build_and_send(op, args, send)
+            .build_and_send(op, args.into(), send)
             .instrument(span.clone())
             .await;
         span.record("duration_ms", started.elapsed().as_millis() as u64);
@@ -419,7 +420,7 @@ impl Client {
     async fn build_and_send<T, S: Future<Output = Result<T>>>(
         &self,
         op: &'static OperationInfo,
-        args: Vec<Option<String>>,
+        args: Args,
         send: impl FnOnce(String, Arc<Secrets>) -> S,
     ) -> Result<T> {
         if args.len() != op.params.len() {
@@ -430,22 +431,28 @@ impl Client {
             });
         }
         let token = self.inner.token.0.as_str();
-        let values: Vec<Option<&str>> = op
-            .params
-            .iter()
-            .zip(&args)
-            .map(|(p, a)| if p.token { Some(token) } else { a.as_deref() })
-            .collect();
-        let secrets = Arc::new(Secrets::of_call(
-            token,
-            op.params.iter().map(|p| p.name).zip(values.iter().copied()),
-        ));
-        let body = envelope::build(op, &values).map_err(|bad| Error::InvalidCharacter {
-            operation: op.name,
-            param: bad.param,
-            character: bad.character,
-            position: bad.position,
-        })?;
+        let (body, secrets) = match &args {
+            Args::Texts(args) => {
+                let values: Vec<Option<&str>> = op
+                    .params
+                    .iter()
+                    .zip(args)
+                    .map(|(p, a)| if p.token { Some(token) } else { a.as_deref() })
+                    .collect();
+                let secrets = Arc::new(Secrets::of_call(
+                    token,
+                    op.params.iter().map(|p| p.name).zip(values.iter().copied()),
+                ));
+                let body = envelope::build(op, &values).map_err(|bad| Error::InvalidCharacter {
+                    operation: op.name,
+                    param: bad.param,
+                    character: bad.character,
+                    position: bad.position,
+                })?;
+                (body, secrets)
+            }
+            Args::Values(args) => self.build_values(op, args)?,
+        };
         tracing::Span::current().record("request_bytes", body.len());
         tracing::trace!(target: "uscall::wire", operation = op.name, request = %secrets.clean_to(&body, crate::redact::TRACE_CHARS));
         send(body, secrets.clone())

@@ -1,6 +1,9 @@
-//! Builds the SOAP request envelope for an operation from its description and argument texts.
+//! Builds the SOAP request envelope for an operation from its description and its arguments
+//! (texts, or values of the parts' declared types).
 
 use crate::meta::{OperationInfo, SoapVersion, Style, Use};
+use crate::value::write::Writer;
+use crate::value::{Value, ValueError};
 
 pub(crate) const SOAP11_ENV: &str = "http://schemas.xmlsoap.org/soap/envelope/";
 pub(crate) const SOAP12_ENV: &str = "http://www.w3.org/2003/05/soap-envelope";
@@ -21,37 +24,9 @@ pub(crate) struct BadChar {
 /// left out, sent as `xsi:nil="true"` the way PHP SoapClient sends a null, so that servers binding
 /// by position (NuSOAP) keep every later part in its place.
 pub(crate) fn build(op: &OperationInfo, args: &[Option<&str>]) -> Result<String, BadChar> {
-    let (env_ns, enc_ns) = match op.soap_version {
-        SoapVersion::Soap11 => (SOAP11_ENV, SOAP11_ENC),
-        SoapVersion::Soap12 => (SOAP12_ENV, SOAP12_ENC),
-    };
-    let encoded = op.body_use == Use::Encoded;
     let size: usize = args.iter().flatten().map(|a| a.len() + 64).sum();
     let mut xml = String::with_capacity(512 + size);
-    xml.push_str(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<SOAP-ENV:Envelope xmlns:SOAP-ENV=\"",
-    );
-    xml.push_str(env_ns);
-    xml.push_str("\" xmlns:xsd=\"");
-    xml.push_str(XSD);
-    xml.push_str("\" xmlns:xsi=\"");
-    xml.push_str(XSI);
-    xml.push('"');
-    if encoded {
-        xml.push_str(" xmlns:SOAP-ENC=\"");
-        xml.push_str(enc_ns);
-        xml.push('"');
-    }
-    xml.push_str(" xmlns:ns1=\"");
-    escape_into(&mut xml, op.namespace);
-    xml.push_str("\"><SOAP-ENV:Body><ns1:");
-    xml.push_str(op.wrapper);
-    if encoded {
-        xml.push_str(" SOAP-ENV:encodingStyle=\"");
-        xml.push_str(enc_ns);
-        xml.push('"');
-    }
-    xml.push('>');
+    let encoded = open(&mut xml, op);
     for (param, arg) in op.params.iter().zip(args) {
         if let Some(value) = arg {
             check_chars(param.name, value)?;
@@ -81,10 +56,120 @@ pub(crate) fn build(op: &OperationInfo, args: &[Option<&str>]) -> Result<String,
             }
         }
     }
+    close(&mut xml, op);
+    Ok(xml)
+}
+
+/// What a call's parts hold: texts (the generated text methods, the command line) or values of
+/// their declared types (typed parts: structs, arrays, lists).
+#[derive(Debug)]
+pub(crate) enum Args {
+    /// One text per part.
+    Texts(Vec<Option<String>>),
+    /// One value per part.
+    Values(Vec<Option<Value>>),
+}
+
+impl From<Vec<Option<String>>> for Args {
+    fn from(texts: Vec<Option<String>>) -> Args {
+        Args::Texts(texts)
+    }
+}
+
+impl Args {
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Args::Texts(texts) => texts.len(),
+            Args::Values(values) => values.len(),
+        }
+    }
+}
+
+/// A part whose value does not fit its declared type, or holds a character XML cannot carry.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct BadValue {
+    pub param: &'static str,
+    pub error: ValueError,
+}
+
+/// Serialises one call whose parts are [`Value`]s, each written by its part's type (see
+/// [`crate::value::write`]). `None` (or [`Value::Nil`]) is a part left out, sent as
+/// `xsi:nil="true"` as [`build`] does; a repeated part is one element per item, none for none.
+pub(crate) fn build_values(
+    op: &OperationInfo,
+    args: &[Option<&Value>],
+) -> Result<String, BadValue> {
+    let mut xml = String::with_capacity(1024);
+    let encoded = open(&mut xml, op);
+    let body_use = if encoded { Use::Encoded } else { Use::Literal };
+    let mut writer = Writer::new(&mut xml, body_use, Some(op.namespace));
+    for (param, arg) in op.params.iter().zip(args) {
+        // rpc parts are unqualified accessors; document fields follow their schema's form.
+        let namespace = if op.style != Style::Rpc {
+            param.namespace
+        } else {
+            None
+        };
+        let value = arg.unwrap_or(&Value::Nil);
+        let result = match value {
+            Value::List(items) if param.many => {
+                items.iter().enumerate().try_for_each(|(i, item)| {
+                    writer
+                        .element(param.name, namespace, item, param.ty)
+                        .map_err(|e| e.at(format!("[{i}]")))
+                })
+            }
+            Value::Nil if param.many => Ok(()),
+            value => writer.element(param.name, namespace, value, param.ty),
+        };
+        result.map_err(|error| BadValue {
+            param: param.name,
+            error,
+        })?;
+    }
+    close(&mut xml, op);
+    Ok(xml)
+}
+
+/// Writes the envelope up to the wrapper's start tag; gives whether the body is encoded.
+fn open(xml: &mut String, op: &OperationInfo) -> bool {
+    let (env_ns, enc_ns) = match op.soap_version {
+        SoapVersion::Soap11 => (SOAP11_ENV, SOAP11_ENC),
+        SoapVersion::Soap12 => (SOAP12_ENV, SOAP12_ENC),
+    };
+    let encoded = op.body_use == Use::Encoded;
+    xml.push_str(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<SOAP-ENV:Envelope xmlns:SOAP-ENV=\"",
+    );
+    xml.push_str(env_ns);
+    xml.push_str("\" xmlns:xsd=\"");
+    xml.push_str(XSD);
+    xml.push_str("\" xmlns:xsi=\"");
+    xml.push_str(XSI);
+    xml.push('"');
+    if encoded {
+        xml.push_str(" xmlns:SOAP-ENC=\"");
+        xml.push_str(enc_ns);
+        xml.push('"');
+    }
+    xml.push_str(" xmlns:ns1=\"");
+    escape_into(xml, op.namespace);
+    xml.push_str("\"><SOAP-ENV:Body><ns1:");
+    xml.push_str(op.wrapper);
+    if encoded {
+        xml.push_str(" SOAP-ENV:encodingStyle=\"");
+        xml.push_str(enc_ns);
+        xml.push('"');
+    }
+    xml.push('>');
+    encoded
+}
+
+/// Ends the wrapper, the Body and the envelope.
+fn close(xml: &mut String, op: &OperationInfo) {
     xml.push_str("</ns1:");
     xml.push_str(op.wrapper);
     xml.push_str("></SOAP-ENV:Body></SOAP-ENV:Envelope>");
-    Ok(xml)
 }
 
 fn push_name(xml: &mut String, name: &str, qualified: bool) {
@@ -100,8 +185,13 @@ fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
+/// The first character of `text` XML 1.0 cannot carry, with its position in characters.
+pub(crate) fn bad_char(text: &str) -> Option<(usize, char)> {
+    text.chars().enumerate().find(|(_, c)| !is_xml_char(*c))
+}
+
 fn check_chars(param: &'static str, value: &str) -> Result<(), BadChar> {
-    match value.chars().enumerate().find(|(_, c)| !is_xml_char(*c)) {
+    match bad_char(value) {
         Some((position, character)) => Err(BadChar {
             param,
             character,
@@ -218,5 +308,85 @@ mod tests {
              <token xsi:type=\"xsd:string\">x&amp;y</token><fila xsi:nil=\"true\"/>\
              </ns1:getQueue></SOAP-ENV:Body></SOAP-ENV:Envelope>"
         );
+    }
+
+    #[test]
+    fn values_of_simple_parts_give_the_same_envelope_as_texts() {
+        let token = Value::Text("x&y".into());
+        let values = build_values(&OP, &[Some(&token), None]).unwrap();
+        assert_eq!(values, build(&OP, &[Some("x&y"), None]).unwrap());
+        let nil = Value::Nil;
+        assert_eq!(
+            build_values(&OP, &[Some(&token), Some(&nil)]).unwrap(),
+            values
+        );
+    }
+
+    #[test]
+    fn values_are_written_by_type_and_refused_naming_the_part() {
+        use crate::meta::{FieldForm, FieldInfo, Occurs, TypeInfo, TypeKind};
+        static POINT: TypeInfo = TypeInfo {
+            name: "Point",
+            namespace: "urn:t",
+            rust_name: "Point",
+            kind: TypeKind::Struct(&[FieldInfo {
+                name: "x",
+                rust_name: "x",
+                namespace: None,
+                ty: Ty::Simple(Builtin::Int),
+                occurs: Occurs::One,
+                form: FieldForm::Element,
+                nillable: false,
+            }]),
+        };
+        static PARTS: [ParamInfo; 2] = [
+            ParamInfo {
+                name: "p",
+                ty: Ty::Named(&POINT),
+                token: false,
+                namespace: Some("urn:t"),
+                ..P
+            },
+            ParamInfo {
+                name: "n",
+                ty: Ty::Simple(Builtin::Int),
+                token: false,
+                many: true,
+                namespace: Some("urn:wsuscall"),
+                ..P
+            },
+        ];
+        static DOC: OperationInfo = OperationInfo {
+            style: Style::Document,
+            body_use: Use::Literal,
+            params: &PARTS,
+            ..OP
+        };
+        let point = Value::Struct(vec![("x".into(), Value::Text("1".into()))]);
+        let numbers = Value::List(vec![Value::Text("2".into()), Value::Text("3".into())]);
+        let xml = build_values(&DOC, &[Some(&point), Some(&numbers)]).unwrap();
+        assert!(
+            xml.ends_with(
+                "<ns1:getQueue><ns2:p xmlns:ns2=\"urn:t\"><x>1</x></ns2:p>\
+                 <ns1:n>2</ns1:n><ns1:n>3</ns1:n></ns1:getQueue></SOAP-ENV:Body></SOAP-ENV:Envelope>"
+            ),
+            "{xml}"
+        );
+        let encoded = OperationInfo {
+            body_use: Use::Encoded,
+            style: Style::Rpc,
+            ..DOC
+        };
+        let xml = build_values(&encoded, &[Some(&point), None]).unwrap();
+        assert!(
+            xml.contains(
+                "<p xmlns:ns2=\"urn:t\" xsi:type=\"ns2:Point\"><x xsi:type=\"xsd:int\">1</x></p></ns1:getQueue>"
+            ),
+            "{xml}"
+        );
+        let bad = Value::Struct(vec![("x".into(), Value::List(vec![]))]);
+        let err = build_values(&DOC, &[Some(&bad), None]).unwrap_err();
+        assert_eq!(err.param, "p");
+        assert_eq!(err.error.path(), "x");
     }
 }

@@ -25,6 +25,7 @@ mod stream;
 mod text;
 mod tls;
 mod transport;
+mod typed_call;
 pub mod typed;
 pub mod value;
 pub mod xsd;

@@ -8,6 +8,16 @@
 
 use std::fmt;
 
+pub mod json;
+pub mod read;
+mod scalars;
+#[cfg(test)]
+mod tests;
+pub mod tree;
+pub mod write;
+
+pub use scalars::{Base64Binary, DateTime, Duration, HexBinary};
+
 /// A value as the wire holds it: text, nil, a struct of named values or a list. Simple values
 /// are kept as their lexical text; the Rust type they become checks it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,10 +114,10 @@ impl Fields {
             Value::Struct(fields) => Ok(Fields { fields }),
             Value::Text(text) if text.trim().is_empty() => Ok(Fields { fields: Vec::new() }),
             Value::Nil => Err(ValueError::new(format!("a `{what}` is required, got nil"))),
-            Value::Text(_) => Err(ValueError::new(format!(
-                "a `{what}` has fields, got text"
+            Value::Text(_) => Err(ValueError::new(format!("a `{what}` has fields, got text"))),
+            Value::List(_) => Err(ValueError::new(format!(
+                "a `{what}` has fields, got a list"
             ))),
-            Value::List(_) => Err(ValueError::new(format!("a `{what}` has fields, got a list"))),
         }
     }
 
