@@ -8,6 +8,7 @@ fuzz_target!(|data: &[u8]| {
     let options = Options {
         source: "fuzz.wsdl".to_owned(),
         soap: None,
+        ..Options::default()
     };
     if let Err(e) = generate(data, &options) {
         assert!(!e.to_string().is_empty(), "an error with no message: {e:?}");

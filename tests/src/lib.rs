@@ -16,6 +16,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use serde_json::Value;
 
 pub mod calls;
+pub mod fixtures;
 pub mod hostile;
 
 /// The fixture PBX's valid token (`token` in `tests/data/pbx.json`).

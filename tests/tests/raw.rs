@@ -3,12 +3,14 @@
 
 use std::sync::{Arc, Mutex};
 use tokio::io::AsyncWriteExt;
-use uscall_client::meta::{OperationInfo, ParamInfo, SoapVersion, Style, Use, XsdKind};
+use uscall_client::meta::{
+    Builtin, OperationInfo, ParamInfo, SoapVersion, Style, Ty, Use, XsdKind,
+};
 use uscall_client::{Client, Error, Retries};
 use uscall_tests::{TOKEN, http_response, read_request};
 
-/// What the generator makes of an rpc/encoded operation taking a struct (see the codegen
-/// fixture `raw_complex_part.wsdl`): every part a text.
+/// A raw operation as the generator describes one (an operation it cannot express, e.g. an
+/// rpc part whose type is not declared, see `raw_complex_part.wsdl`): every part a text.
 static ADD_QUEUE_MEMBER: OperationInfo = OperationInfo {
     name: "addQueueMember",
     rust_name: "add_queue_member",
@@ -28,6 +30,7 @@ static ADD_QUEUE_MEMBER: OperationInfo = OperationInfo {
         text("fila", false),
         text("membro", false),
     ],
+    outputs: &[],
 };
 
 /// An operation of the WSDL's second service, whose port is at another path (see the codegen
@@ -47,6 +50,7 @@ static RELOAD_DIALPLAN: OperationInfo = OperationInfo {
     wrapper: "reloadDialplan",
     response: "",
     params: &[text("token", true)],
+    outputs: &[],
 };
 
 const fn text(name: &'static str, token: bool) -> ParamInfo {
@@ -59,6 +63,8 @@ const fn text(name: &'static str, token: bool) -> ParamInfo {
         required: token,
         token,
         namespace: None,
+        ty: Ty::Simple(Builtin::String),
+        many: false,
     }
 }
 

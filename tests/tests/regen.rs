@@ -15,6 +15,8 @@ fn generate_from(wsdl: &[u8]) -> String {
     let options = Options {
         source: "wsdl/wsuscall.wsdl".to_owned(),
         soap: None,
+        json_answers: true,
+        ..Options::default()
     };
     generate(wsdl, &options).unwrap().code
 }

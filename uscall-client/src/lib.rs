@@ -12,8 +12,6 @@ pub mod fuzzing;
 #[rustfmt::skip]
 mod generated;
 pub mod enums;
-#[cfg(test)]
-mod golden_calls;
 mod json_print;
 pub mod meta;
 pub mod models;
@@ -25,8 +23,8 @@ mod stream;
 mod text;
 mod tls;
 mod transport;
-mod typed_call;
 pub mod typed;
+mod typed_call;
 pub mod value;
 pub mod xsd;
 
@@ -39,6 +37,9 @@ pub use client::{
 pub use error::{Error, Fault, Result};
 /// Every operation of the WSDL, in WSDL order; the command line is built from this table.
 pub use generated::OPERATIONS;
+/// The date and time crate of the public API (`xsd:date`, `xsd:time` values), re-exported so that
+/// generated code and applications use the same version.
+pub use jiff;
 pub use raw_call::XmlAnswer;
 pub use retry::{Retries, is_read};
 /// The request builders of the generated methods, one per WSDL operation.

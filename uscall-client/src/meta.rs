@@ -20,6 +20,9 @@ pub enum Style {
     Rpc,
     /// document/literal wrapped: the body holds the wrapper element, with one child per field.
     Document,
+    /// document/literal bare: the body holds the part's element, whose content is the one
+    /// parameter's value.
+    Bare,
 }
 
 /// How the parts are serialised.

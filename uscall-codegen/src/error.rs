@@ -119,6 +119,16 @@ pub enum Error {
         /// The construct, naming the element or QName.
         construct: String,
     },
+    /// A part's or field's type cannot be given a Rust type.
+    #[error("operation `{operation}`: {what}: {why}")]
+    Type {
+        /// The operation's name.
+        operation: String,
+        /// The part or element (`part `membro``).
+        what: String,
+        /// Why, naming the type or schema.
+        why: String,
+    },
     /// The generator produced tokens that do not parse: a bug in the generator.
     #[error("the generated code does not parse (a generator bug): {0}")]
     Render(String),

@@ -26,6 +26,11 @@ pub struct Options {
     pub source: String,
     /// The SOAP version to generate from where a port type is bound in both; `None` is SOAP 1.1.
     pub soap: Option<model::SoapVersion>,
+    /// The USCall convention: an answer of one string is JSON, returned as the runtime's
+    /// `Response` (`cargo xtask regen` sets it); otherwise such an answer is a `String`.
+    pub json_answers: bool,
+    /// The crate the file is generated into.
+    pub target: emit::Target,
 }
 
 /// The generated file and the model it was generated from.
@@ -80,12 +85,18 @@ impl model::Api {
 /// Turns WSDL bytes into the Rust source of the client's `generated.rs`.
 pub fn generate(wsdl: &[u8], options: &Options) -> Result<Generated, Error> {
     let definitions = parse::bytes(wsdl)?;
-    let api = lower::api_preferring(&definitions, options.soap)?;
+    let api = lower::api_with(
+        &definitions,
+        lower::Settings {
+            soap: options.soap,
+            json_answers: options.json_answers,
+        },
+    )?;
     let header = render::Header {
         source: options.source.clone(),
         soap: options.soap,
     };
-    let code = render_in_parallel(&api, &header)?;
+    let code = render_in_parallel(&api, &header, options.target)?;
     let warnings = api.warnings();
     let notes = api.notes.clone();
     Ok(Generated {
@@ -98,7 +109,11 @@ pub fn generate(wsdl: &[u8], options: &Options) -> Result<Generated, Error> {
 
 /// The same text as `render::file(emit::file(api), header)`, formatted in chunks on several
 /// threads: syn and prettyplease dominate the run time on a large WSDL, and both are linear.
-fn render_in_parallel(api: &model::Api, header: &render::Header) -> Result<String, Error> {
+fn render_in_parallel(
+    api: &model::Api,
+    header: &render::Header,
+    target: emit::Target,
+) -> Result<String, Error> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
     let chunk = api.operations.len().div_ceil(threads).max(64);
     let chunks: Vec<Result<String, Error>> = std::thread::scope(|scope| {
@@ -121,7 +136,7 @@ fn render_in_parallel(api: &model::Api, header: &render::Header) -> Result<Strin
             })
             .collect()
     });
-    let mut code = header.text() + &render::items(emit::prelude(api))?;
+    let mut code = header.text() + &render::items(emit::prelude_for(api, target))?;
     for text in chunks {
         code.push('\n');
         code.push_str(&text?);

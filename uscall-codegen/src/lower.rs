@@ -1,23 +1,39 @@
 //! [`crate::wsdl::Definitions`] to [`crate::model::Api`]: resolves QNames, picks the SOAP bindings, style and use.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use crate::Error;
 use crate::docs;
 use crate::model::{
-    Api, Builtin, Field, Operation, Param, RawOperation, SoapVersion, Style, TypeRef, Use, XsdKind,
+    Answer, Api, Builtin, Field, FieldForm, Occurs, Operation, Param, RawOperation, SoapVersion,
+    Style, TypeRef, Use, XsdKind,
 };
-use crate::names::{OperationNamer, ParamNamer};
+use crate::names::{OperationNamer, ParamNamer, snake};
 use crate::wsdl::{
-    self, Binding, BindingOperation, Content, Definitions, Element, Message, Part, PortOperation,
-    QName, Schema,
+    self, Binding, BindingOperation, ComplexType, Definitions, Element, Message, Part,
+    PortOperation, QName, Schema,
 };
 
+mod answers;
 mod bindings;
 mod index;
+mod types;
 
 use bindings::Chosen;
 pub(crate) use index::Index;
+pub(crate) use types::Types;
+use types::Unsupported;
+
+/// How to lower, beyond the WSDL itself.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// The SOAP version to take where a port type is bound in both; `None` is SOAP 1.1.
+    pub soap: Option<SoapVersion>,
+    /// The USCall convention: an answer of one string is a JSON document, read by the runtime's
+    /// `Response`; otherwise it is a `String`.
+    pub json_answers: bool,
+}
 
 pub(crate) type Key<'a> = (Option<&'a str>, &'a str);
 
@@ -31,8 +47,20 @@ pub fn api(defs: &Definitions) -> Result<Api, Error> {
 /// when `None`). Every port type's operations become operations, port type after port type,
 /// their names made unique in that order.
 pub fn api_preferring(defs: &Definitions, prefer: Option<SoapVersion>) -> Result<Api, Error> {
+    api_with(
+        defs,
+        Settings {
+            soap: prefer,
+            json_answers: false,
+        },
+    )
+}
+
+/// [`api`] with every setting.
+pub fn api_with(defs: &Definitions, settings: Settings) -> Result<Api, Error> {
     let index = Index::new(defs);
-    let (chosen, notes) = bindings::choose(defs, &index, prefer)?;
+    let types = RefCell::new(Types::new(&index));
+    let (chosen, notes) = bindings::choose(defs, &index, settings.soap)?;
     let mut namer = OperationNamer::default();
     let mut operations = Vec::new();
     for Chosen { binding, path } in &chosen {
@@ -62,17 +90,22 @@ pub fn api_preferring(defs: &Definitions, prefer: Option<SoapVersion>) -> Result
             let lowerer = OperationLowerer {
                 defs,
                 index: &index,
+                types: &types,
                 binding,
                 port_op,
                 binding_op,
             };
-            let mut operation = match lowerer.lower(&mut namer) {
+            let checkpoint = types.borrow().checkpoint();
+            let mut operation = match lowerer.lower(&mut namer, settings.json_answers) {
                 Ok(operation) => operation,
                 // One operation the generator cannot express must not cost the whole WSDL.
-                Err(error) => match crate::lower_raw::reason(&error) {
-                    Some(reason) => crate::lower_raw::operation(&lowerer, reason, &mut namer),
-                    None => return Err(error),
-                },
+                Err(error) => {
+                    types.borrow_mut().rollback(checkpoint);
+                    match crate::lower_raw::reason(&error) {
+                        Some(reason) => crate::lower_raw::operation(&lowerer, reason, &mut namer),
+                        None => return Err(error),
+                    }
+                }
             };
             operation.path.clone_from(path);
             operations.push(operation);
@@ -80,7 +113,7 @@ pub fn api_preferring(defs: &Definitions, prefer: Option<SoapVersion>) -> Result
     }
     Ok(Api {
         operations,
-        types: Vec::new(),
+        types: types.into_inner().finish(),
         notes,
     })
 }
@@ -89,9 +122,10 @@ pub(crate) fn key(q: &QName) -> Key<'_> {
     (q.namespace.as_deref(), q.local.as_str())
 }
 
-pub(crate) struct OperationLowerer<'a> {
+pub(crate) struct OperationLowerer<'a, 't> {
     pub(crate) defs: &'a Definitions,
     pub(crate) index: &'a Index<'a>,
+    pub(crate) types: &'t RefCell<Types<'a>>,
     pub(crate) binding: &'a Binding,
     pub(crate) port_op: &'a PortOperation,
     pub(crate) binding_op: &'a BindingOperation,
@@ -120,7 +154,7 @@ pub(crate) struct Shape {
     pub(crate) outputs: Vec<Field>,
 }
 
-impl<'a> OperationLowerer<'a> {
+impl<'a> OperationLowerer<'a, '_> {
     pub(crate) fn name(&self) -> &'a str {
         &self.port_op.name
     }
@@ -159,7 +193,7 @@ impl<'a> OperationLowerer<'a> {
         }
     }
 
-    fn lower(&self, namer: &mut OperationNamer) -> Result<Operation, Error> {
+    fn lower(&self, namer: &mut OperationNamer, json_answers: bool) -> Result<Operation, Error> {
         let op = self.port_op;
         let not_rr = |what: &str| Error::NotRequestResponse {
             operation: op.name.clone(),
@@ -172,9 +206,9 @@ impl<'a> OperationLowerer<'a> {
                 ));
             }
             (None, Some(_)) => return Err(not_rr("is a notification (output only)")),
-            (Some(_), None) => return Err(not_rr("has no output")),
             (None, None) => return Err(not_rr("has no input or output")),
-            (Some(input), Some(output)) => (self.message(input)?, self.message(output)?),
+            (Some(input), None) => (self.message(input)?, None),
+            (Some(input), Some(output)) => (self.message(input)?, Some(self.message(output)?)),
         };
         let documentation = self.documentation();
         let style = match self.style_attribute() {
@@ -189,58 +223,67 @@ impl<'a> OperationLowerer<'a> {
             Some(other) => return Err(self.unsupported(format!("use `{other}`"))),
         };
         let in_parts = body_parts(input, input_body.and_then(|b| b.parts.as_ref()));
-        let out_parts = body_parts(
-            output,
-            self.binding_op
-                .output
-                .as_ref()
-                .and_then(|b| b.parts.as_ref()),
-        );
-        let (namespace, wrapper, raw, response) = match style {
+        let out_parts = output
+            .map(|output| {
+                body_parts(
+                    output,
+                    self.binding_op
+                        .output
+                        .as_ref()
+                        .and_then(|b| b.parts.as_ref()),
+                )
+            })
+            .unwrap_or_default();
+        if style == Style::Document && body_use == Use::Encoded {
+            return Err(self.unsupported("document/encoded"));
+        }
+        let mut types = self.types.borrow_mut();
+        let mut shape = match style {
             Style::Rpc => {
                 let required = docs::required_parts(&documentation);
-                let raw = in_parts
+                let params = in_parts
                     .iter()
-                    .map(|part| self.rpc_part(part, required.as_deref()))
+                    .map(|part| self.rpc_part(&mut types, part, required.as_deref()))
                     .collect::<Result<Vec<_>, _>>()?;
                 let namespace = input_body
                     .and_then(|b| b.namespace.clone())
                     .or_else(|| self.defs.target_namespace.clone())
                     .unwrap_or_default();
-                // The runtime reads one return part and refuses an answer with more, as
-                // ambiguous: an operation answering several is raw until they are typed.
-                if out_parts.len() > 1 {
-                    return Err(
-                        self.unsupported(format!("an answer of {} output parts", out_parts.len()))
-                    );
+                Shape {
+                    style,
+                    body_use,
+                    namespace,
+                    wrapper: op.name.clone(),
+                    response: String::new(),
+                    params,
+                    outputs: Vec::new(),
                 }
-                let response = out_parts
-                    .first()
-                    .map(|p| p.name.clone())
-                    .unwrap_or_default();
-                (namespace, op.name.clone(), raw, response)
             }
-            Style::Document => {
-                if body_use == Use::Encoded {
-                    return Err(self.unsupported("document/encoded"));
-                }
-                let (namespace, wrapper, raw) = self.wrapper(&in_parts)?;
-                (namespace, wrapper, raw, self.document_response(&out_parts)?)
+            Style::Document | Style::Bare => {
+                self.document_input(&mut types, &in_parts, body_use)?
             }
         };
-        Ok(self.assemble(
-            namer,
-            Shape {
-                style,
-                body_use,
-                namespace,
-                wrapper,
-                response,
-                params: raw,
-                outputs: Vec::new(),
-            },
-            None,
-        ))
+        if let Some(output) = output {
+            shape.outputs = match style {
+                Style::Rpc => out_parts
+                    .iter()
+                    .map(|part| self.rpc_output(&mut types, part))
+                    .collect::<Result<_, _>>()?,
+                Style::Document | Style::Bare => {
+                    self.document_output(&mut types, output, &out_parts)?
+                }
+            };
+        }
+        shape.response = shape
+            .outputs
+            .first()
+            .map(|f| f.xml_name.clone())
+            .unwrap_or_default();
+        let answer = answers::answer(&mut types, self, &shape, output.is_some(), json_answers);
+        drop(types);
+        let mut operation = self.assemble(namer, shape, None);
+        operation.answer = answer;
+        Ok(operation)
     }
 
     /// The operation with its names assigned: typed, or raw when `raw` says why.
@@ -294,6 +337,7 @@ impl<'a> OperationLowerer<'a> {
             response: shape.response,
             params,
             outputs: shape.outputs,
+            answer: Answer::Raw,
             raw,
         }
     }
@@ -315,32 +359,60 @@ impl<'a> OperationLowerer<'a> {
             })
     }
 
-    fn rpc_part(&self, part: &Part, required: Option<&[String]>) -> Result<RawParam, Error> {
+    fn type_error(&self, what: &str, why: Unsupported) -> Error {
+        Error::Type {
+            operation: self.name().to_owned(),
+            what: what.to_owned(),
+            why,
+        }
+    }
+
+    /// The type of a part: its `type`, or its `element`'s type.
+    fn part_type(&self, types: &mut Types<'a>, part: &Part) -> Result<TypeRef, Error> {
+        let what = format!("part `{}`", part.name);
+        match (&part.type_name, &part.element) {
+            (Some(type_name), _) => types
+                .type_ref(type_name)
+                .map_err(|why| self.type_error(&what, why)),
+            (None, Some(element)) => {
+                let (decl, schema) = self.element(element, &what)?;
+                types
+                    .element_type(decl, schema, &upper_camel(&element.local))
+                    .map_err(|why| self.type_error(&what, why))
+            }
+            (None, None) => Err(self.unsupported(format!("{what} with neither type nor element"))),
+        }
+    }
+
+    fn rpc_part(
+        &self,
+        types: &mut Types<'a>,
+        part: &Part,
+        required: Option<&[String]>,
+    ) -> Result<RawParam, Error> {
         let required = required.is_some_and(|names| {
             names
                 .iter()
                 .any(|n| n.to_lowercase() == part.name.to_lowercase())
         });
-        let what = format!("part `{}`", part.name);
-        let (xsd_type, kind, note) = match (&part.type_name, &part.element) {
-            (Some(type_name), _) => self.simple(type_name, &what)?,
-            (None, Some(element)) => {
-                let (decl, _) = self.element(element, &what)?;
-                self.element_type(decl, &format!("{what} (element `{}`)", element.written()))?
-            }
-            (None, None) => {
-                return Err(self.unsupported(format!("{what} with neither type nor element")));
-            }
+        let ty = self.part_type(types, part)?;
+        let written = match (&part.type_name, &part.element) {
+            (Some(t), _) => normalised(t),
+            _ => "xsd:anyType".to_owned(),
         };
-        Ok(RawParam {
-            name: part.name.clone(),
-            xsd_type,
-            kind,
-            required,
+        Ok(param(&part.name, written, ty, required, false, None))
+    }
+
+    fn rpc_output(&self, types: &mut Types<'a>, part: &Part) -> Result<Field, Error> {
+        Ok(Field {
+            xml_name: part.name.clone(),
+            rust_name: snake(&part.name),
             namespace: None,
-            note,
-            ty: TypeRef::Simple(Builtin::String),
-            many: false,
+            ty: self.part_type(types, part)?,
+            occurs: Occurs::One,
+            form: FieldForm::Element,
+            nillable: false,
+            boxed: false,
         })
     }
 
@@ -356,77 +428,16 @@ impl<'a> OperationLowerer<'a> {
             })
     }
 
-    /// The simple type of an element declaration, inline or by name.
-    fn element_type(
+    /// A document input: no part (an empty body element is not sent: nothing to wrap), one
+    /// element part whose type is complex (wrapped: its fields are the parameters; bare with a
+    /// struct reads the same on the wire), or one element of a simple type (bare: the element's
+    /// text is the one parameter).
+    fn document_input(
         &self,
-        element: &Element,
-        what: &str,
-    ) -> Result<(String, XsdKind, Option<String>), Error> {
-        if element.complex_type.is_some() {
-            return Err(self.unsupported(format!("{what} with a complex type")));
-        }
-        if let Some(type_name) = &element.type_name {
-            return self.simple(type_name, what);
-        }
-        if let Some(simple) = &element.simple_type {
-            return Ok(match &simple.base {
-                Some(base) => {
-                    let (_, kind, note) = self.simple(base, what)?;
-                    (normalised(base), kind, note)
-                }
-                None => text_note("xsd:anySimpleType".to_owned()),
-            });
-        }
-        Ok(text_note("xsd:anyType".to_owned()))
-    }
-
-    /// A type that must be simple: built-in, a resolvable simpleType, or kept as text.
-    fn simple(
-        &self,
-        type_name: &QName,
-        what: &str,
-    ) -> Result<(String, XsdKind, Option<String>), Error> {
-        let written = normalised(type_name);
-        let mut current = type_name.clone();
-        // A restriction chain longer than this is a loop.
-        for _ in 0..32 {
-            if current.is_xsd() {
-                return Ok(match builtin(&current.local) {
-                    Some(kind) => (written, kind, None),
-                    None => text_note(written),
-                });
-            }
-            if let Some(complex) = self.index.complex_types.get(&key(&current)) {
-                let construct = match complex.content {
-                    Content::SoapArray => "a SOAP-ENC array",
-                    _ => "a complex type",
-                };
-                return Err(self.unsupported(format!(
-                    "{what} of type `{}`, which is {construct},",
-                    type_name.written()
-                )));
-            }
-            if current.is_soap_enc() && current.local == "Array" {
-                return Err(self.unsupported(format!(
-                    "{what} of type `{}`, which is a SOAP-ENC array,",
-                    type_name.written()
-                )));
-            }
-            match self
-                .index
-                .simple_types
-                .get(&key(&current))
-                .and_then(|s| s.base.clone())
-            {
-                Some(base) => current = base,
-                None => break,
-            }
-        }
-        Ok(text_note(written))
-    }
-
-    /// document/literal wrapped: one element part whose type is a sequence of simple elements.
-    fn wrapper(&self, parts: &[&'a Part]) -> Result<(String, String, Vec<RawParam>), Error> {
+        types: &mut Types<'a>,
+        parts: &[&'a Part],
+        body_use: Use,
+    ) -> Result<Shape, Error> {
         let part = match parts {
             [part] => *part,
             _ => {
@@ -444,109 +455,202 @@ impl<'a> OperationLowerer<'a> {
         };
         let what = format!("part `{}`", part.name);
         let (element, schema) = self.element(element_name, &what)?;
-        let not_wrapper = |why: &str| {
-            self.unsupported(format!(
-                "element `{}` as a wrapper ({why})",
-                element_name.written()
-            ))
+        let namespace = element_name.namespace.clone().unwrap_or_default();
+        let wrapper = element_name.local.clone();
+        let hint = upper_camel(&element_name.local);
+        let shape = |style, params| Shape {
+            style,
+            body_use,
+            namespace: namespace.clone(),
+            wrapper: wrapper.clone(),
+            response: String::new(),
+            params,
+            outputs: Vec::new(),
         };
-        let complex = match (&element.complex_type, &element.type_name) {
-            (Some(complex), _) => complex.as_ref(),
-            (None, Some(type_name)) => self
-                .index
-                .complex_types
-                .get(&key(type_name))
-                .copied()
-                .ok_or_else(|| not_wrapper("its type is not a complex type"))?,
-            (None, None) => return Err(not_wrapper("it has no complex type")),
-        };
-        let fields: &[Element] = match &complex.content {
-            Content::Empty => &[],
-            Content::Elements(fields) => fields,
-            Content::SoapArray => return Err(not_wrapper("it is a SOAP-ENC array")),
-            Content::Other(what) => return Err(not_wrapper(&format!("it holds {what}"))),
-        };
-        let mut raw = Vec::with_capacity(fields.len());
-        for field in fields {
-            if let Some(reference) = &field.reference {
-                return Err(not_wrapper(&format!(
-                    "element reference `{}`",
-                    reference.written()
-                )));
+        match self.complex_of(element) {
+            Some(complex) => {
+                let fields = types
+                    .content_fields(complex, schema, &hint)
+                    .map_err(|why| {
+                        self.type_error(&format!("element `{}`", element_name.written()), why)
+                    })?;
+                let params = fields
+                    .into_iter()
+                    .map(|f| {
+                        if f.form != FieldForm::Element {
+                            return Err(self.unsupported(format!(
+                                "element `{}` as a wrapper (it has attribute or text `{}`)",
+                                element_name.written(),
+                                f.xml_name
+                            )));
+                        }
+                        let written = written_type(&f.ty);
+                        Ok(param(
+                            &f.xml_name,
+                            written,
+                            f.ty,
+                            f.occurs == Occurs::One,
+                            f.occurs == Occurs::Many,
+                            f.namespace,
+                        ))
+                    })
+                    .collect::<Result<_, Error>>()?;
+                Ok(shape(Style::Document, params))
             }
-            if field.max_occurs.as_deref().is_some_and(|m| m != "1") {
-                return Err(not_wrapper(&format!("field `{}` repeats", field.name)));
+            None => {
+                let ty = types
+                    .element_type(element, schema, &hint)
+                    .map_err(|why| self.type_error(&what, why))?;
+                let written = written_type(&ty);
+                Ok(shape(
+                    Style::Bare,
+                    vec![param(&element_name.local, written, ty, true, false, None)],
+                ))
             }
-            let field_what = format!(
-                "field `{}` of element `{}`",
-                field.name,
-                element_name.written()
-            );
-            if field.complex_type.is_some()
-                || field
-                    .type_name
-                    .as_ref()
-                    .is_some_and(|t| self.index.complex_types.contains_key(&key(t)))
-            {
-                return Err(self.unsupported(format!("{field_what}, a nested complex type,")));
-            }
-            let (xsd_type, kind, note) = self.element_type(field, &field_what)?;
-            let qualified = match field.form.as_deref() {
-                Some(form) => form == "qualified",
-                None => schema.qualified_elements,
-            };
-            raw.push(RawParam {
-                name: field.name.clone(),
-                xsd_type,
-                kind,
-                required: field.min_occurs.as_deref() != Some("0") && !field.nillable,
-                namespace: if qualified {
-                    schema.target_namespace.clone()
-                } else {
-                    None
-                },
-                note,
-                ty: TypeRef::Simple(Builtin::String),
-                many: false,
-            });
         }
-        Ok((
-            element_name.namespace.clone().unwrap_or_default(),
-            element_name.local.clone(),
-            raw,
-        ))
     }
 
-    /// The first field of the output wrapper, or the output element itself.
-    /// The name of the one value a document answer is read as; several output parts, or a
-    /// wrapper element with several fields, are not one value (see the rpc case).
-    fn document_response(&self, parts: &[&'a Part]) -> Result<String, Error> {
-        let [part] = parts else {
-            if parts.is_empty() {
-                return Ok(String::new());
-            }
-            return Err(self.unsupported(format!("an answer of {} output parts", parts.len())));
-        };
-        let Some(element_name) = &part.element else {
-            return Ok(part.name.clone());
-        };
-        let complex = self
-            .index
-            .elements
-            .get(&key(element_name))
-            .and_then(|(e, _)| match (&e.complex_type, &e.type_name) {
-                (Some(c), _) => Some(c.as_ref()),
-                (None, Some(t)) => self.index.complex_types.get(&key(t)).copied(),
-                _ => None,
-            });
-        match complex.map(|c| &c.content) {
-            Some(Content::Elements(fields)) if fields.len() > 1 => {
-                Err(self.unsupported(format!("an answer element with {} fields", fields.len())))
-            }
-            Some(Content::Elements(fields)) if !fields.is_empty() => Ok(fields[0].name.clone()),
-            _ => Ok(element_name.local.clone()),
+    /// The complex type of an element: inline, or named.
+    fn complex_of(&self, element: &'a Element) -> Option<&'a ComplexType> {
+        match (&element.complex_type, &element.type_name) {
+            (Some(complex), _) => Some(complex.as_ref()),
+            (None, Some(t)) => self.index.complex_types.get(&key(t)).map(|(c, _)| *c),
+            (None, None) => None,
         }
     }
+
+    /// A document answer's values: the fields of its element's complex type, or the element's
+    /// own text when its type is simple. Several output parts are not a document answer.
+    fn document_output(
+        &self,
+        types: &mut Types<'a>,
+        message: &Message,
+        parts: &[&'a Part],
+    ) -> Result<Vec<Field>, Error> {
+        let part = match parts {
+            [] => return Ok(Vec::new()),
+            [part] => *part,
+            _ => {
+                return Err(self.unsupported(format!(
+                    "a document answer of {} parts (message `{}`)",
+                    parts.len(),
+                    message.name
+                )));
+            }
+        };
+        let Some(element_name) = &part.element else {
+            // Not WS-I, but read as servers write it: an accessor named after the part.
+            return Ok(vec![self.rpc_output(types, part)?]);
+        };
+        let what = format!("output part `{}`", part.name);
+        let (element, schema) = self.element(element_name, &what)?;
+        let hint = upper_camel(&element_name.local);
+        match self.complex_of(element) {
+            Some(complex) => types
+                .content_fields(complex, schema, &hint)
+                .map_err(|why| self.type_error(&what, why)),
+            None => {
+                let ty = types
+                    .element_type(element, schema, &hint)
+                    .map_err(|why| self.type_error(&what, why))?;
+                Ok(vec![Field {
+                    xml_name: element_name.local.clone(),
+                    rust_name: snake(&element_name.local),
+                    namespace: element_name.namespace.clone(),
+                    ty,
+                    occurs: Occurs::One,
+                    form: FieldForm::Text,
+                    nillable: element.nillable,
+                    boxed: false,
+                }])
+            }
+        }
+    }
+}
+
+/// A part or field as a parameter.
+fn param(
+    name: &str,
+    xsd_type: String,
+    ty: TypeRef,
+    required: bool,
+    many: bool,
+    namespace: Option<String>,
+) -> RawParam {
+    let (kind, note) = match &ty {
+        TypeRef::Simple(b) => (kind(*b), None),
+        _ => (XsdKind::String, None),
+    };
+    RawParam {
+        name: name.to_owned(),
+        xsd_type,
+        kind,
+        required,
+        namespace,
+        note,
+        ty,
+        many,
+    }
+}
+
+/// The coarse kind the command line checks a simple value by.
+fn kind(b: Builtin) -> XsdKind {
+    match b {
+        Builtin::Boolean => XsdKind::Boolean,
+        Builtin::Byte
+        | Builtin::Short
+        | Builtin::Int
+        | Builtin::Long
+        | Builtin::Integer
+        | Builtin::UnsignedByte
+        | Builtin::UnsignedShort
+        | Builtin::UnsignedInt
+        | Builtin::UnsignedLong => XsdKind::Integer,
+        Builtin::Float | Builtin::Double | Builtin::Decimal => XsdKind::Decimal,
+        Builtin::Date => XsdKind::Date,
+        Builtin::DateTime => XsdKind::DateTime,
+        Builtin::Time => XsdKind::Time,
+        _ => XsdKind::String,
+    }
+}
+
+/// The `xsi:type` a simple value is sent with, as the envelope writes it.
+fn written_type(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Simple(b) => format!("xsd:{}", builtin_name(*b)),
+        _ => "xsd:anyType".to_owned(),
+    }
+}
+
+fn builtin_name(b: Builtin) -> &'static str {
+    match b {
+        Builtin::String => "string",
+        Builtin::Boolean => "boolean",
+        Builtin::Byte => "byte",
+        Builtin::Short => "short",
+        Builtin::Int => "int",
+        Builtin::Long => "long",
+        Builtin::Integer => "integer",
+        Builtin::UnsignedByte => "unsignedByte",
+        Builtin::UnsignedShort => "unsignedShort",
+        Builtin::UnsignedInt => "unsignedInt",
+        Builtin::UnsignedLong => "unsignedLong",
+        Builtin::Float => "float",
+        Builtin::Double => "double",
+        Builtin::Decimal => "decimal",
+        Builtin::Date => "date",
+        Builtin::DateTime => "dateTime",
+        Builtin::Time => "time",
+        Builtin::Duration => "duration",
+        Builtin::Base64Binary => "base64Binary",
+        Builtin::HexBinary => "hexBinary",
+        Builtin::AnyUri => "anyURI",
+    }
+}
+
+fn upper_camel(name: &str) -> String {
+    use heck::ToUpperCamelCase;
+    name.to_upper_camel_case()
 }
 
 /// The parts `soap:body parts=` selects, or all of them.
@@ -568,26 +672,4 @@ fn normalised(q: &QName) -> String {
     } else {
         q.written()
     }
-}
-
-fn text_note(written: String) -> (String, XsdKind, Option<String>) {
-    let note = format!("kept as text: the WSDL says `{written}`");
-    (written, XsdKind::String, Some(note))
-}
-
-/// The XSD built-in simple types the generator maps; others are kept as text with a note.
-fn builtin(local: &str) -> Option<XsdKind> {
-    Some(match local {
-        "string" | "normalizedString" | "token" | "anyURI" | "language" | "Name" | "NCName"
-        | "NMTOKEN" | "ID" | "IDREF" | "ENTITY" => XsdKind::String,
-        "int" | "integer" | "long" | "short" | "byte" | "unsignedInt" | "unsignedLong"
-        | "unsignedShort" | "unsignedByte" | "nonNegativeInteger" | "positiveInteger"
-        | "nonPositiveInteger" | "negativeInteger" => XsdKind::Integer,
-        "boolean" => XsdKind::Boolean,
-        "decimal" | "float" | "double" => XsdKind::Decimal,
-        "date" => XsdKind::Date,
-        "dateTime" => XsdKind::DateTime,
-        "time" => XsdKind::Time,
-        _ => return None,
-    })
 }

@@ -4,13 +4,14 @@ use crate::Error;
 use crate::lower::{OperationLowerer, RawParam, Shape, body_parts, key};
 use crate::model::{Builtin, Operation, RawOperation, Style, TypeRef, Use, XsdKind};
 use crate::names::OperationNamer;
-use crate::wsdl::{Content, Part, QName};
+use crate::wsdl::{Content, Element, Item, Part, QName};
 
 /// Why an operation-level error makes the operation raw; `None` for an error about the WSDL
 /// as a whole.
 pub(crate) fn reason(error: &Error) -> Option<String> {
     Some(match error {
         Error::Unsupported { construct, .. } => format!("{construct} is not supported"),
+        Error::Type { what, why, .. } => format!("{what}: {why}"),
         Error::NotRequestResponse { what, .. } => {
             format!("an operation that {what} is not supported")
         }
@@ -29,7 +30,7 @@ pub(crate) fn reason(error: &Error) -> Option<String> {
 /// (an unknown style, a missing message or element) falls back to the plainest reading, so
 /// that the operation still gets a method.
 pub(crate) fn operation(
-    lowerer: &OperationLowerer<'_>,
+    lowerer: &OperationLowerer<'_, '_>,
     reason: String,
     namer: &mut OperationNamer,
 ) -> Operation {
@@ -94,18 +95,26 @@ pub(crate) fn operation(
 }
 
 /// The named child elements of the wrapper element, qualified as its schema says.
-fn fields(lowerer: &OperationLowerer<'_>, element: &QName) -> Vec<RawParam> {
+fn fields(lowerer: &OperationLowerer<'_, '_>, element: &QName) -> Vec<RawParam> {
     let Some((decl, schema)) = lowerer.index.elements.get(&key(element)).copied() else {
         return Vec::new();
     };
     let complex = match (&decl.complex_type, &decl.type_name) {
         (Some(complex), _) => Some(complex.as_ref()),
-        (None, Some(name)) => lowerer.index.complex_types.get(&key(name)).copied(),
+        (None, Some(name)) => lowerer.index.complex_types.get(&key(name)).map(|(c, _)| *c),
         (None, None) => None,
     };
-    let Some(Content::Elements(fields)) = complex.map(|c| &c.content) else {
+    let Some(Content::Particle(particle)) = complex.map(|c| &c.content) else {
         return Vec::new();
     };
+    let fields: Vec<&Element> = particle
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Element(element) => Some(element),
+            _ => None,
+        })
+        .collect();
     fields
         .iter()
         .filter(|field| field.reference.is_none())

@@ -16,6 +16,23 @@ pub enum Style {
     Rpc,
     /// document/literal wrapped: the wrapper element, one child per field.
     Document,
+    /// document/literal bare: the part's element, whose text is the one parameter.
+    Bare,
+}
+
+/// What an operation's method returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// A raw operation: the answer's XML.
+    Raw,
+    /// The USCall convention: one string read as JSON, the runtime's `Response`.
+    Json,
+    /// One-way, or an answer of nothing: `()`.
+    Unit,
+    /// The one value, of this field's type.
+    One(Field),
+    /// Several values: the schema struct of this Rust name.
+    Struct(String),
 }
 
 /// encoded or literal.
@@ -235,6 +252,8 @@ pub struct Operation {
     pub params: Vec<Param>,
     /// The answer's values: output parts (rpc) or the response wrapper's fields (document).
     pub outputs: Vec<Field>,
+    /// What the method returns.
+    pub answer: Answer,
     /// Set when the generator cannot express the operation: it becomes a raw method that sends
     /// its parts as text and returns the answer's XML.
     pub raw: Option<RawOperation>,

@@ -223,18 +223,134 @@ impl ParamNamer {
     }
 }
 
+/// Names the schema module's own items would shadow: the prelude's types and variants, and
+/// the names the generated code writes unqualified.
+const SCHEMA_RESERVED: &[&str] = &[
+    "String",
+    "Option",
+    "Vec",
+    "Box",
+    "Result",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Self",
+    "Sized",
+    "Default",
+    "Clone",
+    "Copy",
+    "Debug",
+    "PartialEq",
+    "Eq",
+    "Send",
+    "Sync",
+    "From",
+    "Into",
+    "ToString",
+    "Iterator",
+    "Drop",
+    "Fn",
+    "rt",
+];
+
+/// The descriptor static of the schema type named `rust` (as [`TypeNamer`] names it).
+pub fn type_static(rust: &str) -> String {
+    rust.to_shouty_snake_case()
+}
+
+/// The names of one schema type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeNames {
+    /// The Rust type.
+    pub rust: String,
+    /// Its descriptor static.
+    pub static_name: String,
+}
+
+/// Hands out the schema module's type names, numbering collisions in the order asked.
+#[derive(Debug, Default, Clone)]
+pub struct TypeNamer {
+    types: BTreeSet<String>,
+    statics: BTreeSet<String>,
+}
+
+impl TypeNamer {
+    /// The names for the next type, from its wire name or a hint.
+    pub fn assign(&mut self, wire: &str) -> TypeNames {
+        let mut base = snake(wire).to_upper_camel_case();
+        if SCHEMA_RESERVED.contains(&base.as_str()) || NOT_RAW.contains(&base.as_str()) {
+            base.push_str("Type");
+        }
+        let mut n = 1;
+        loop {
+            let rust = if n == 1 {
+                base.clone()
+            } else {
+                format!("{base}{n}")
+            };
+            let static_name = rust.to_shouty_snake_case();
+            if !self.types.contains(&rust) && !self.statics.contains(&static_name) {
+                self.types.insert(rust.clone());
+                self.statics.insert(static_name.clone());
+                return TypeNames { rust, static_name };
+            }
+            n += 1;
+        }
+    }
+
+    /// Gives a name back (an operation whose types could not all be lowered).
+    pub fn release(&mut self, names: &TypeNames) {
+        self.types.remove(&names.rust);
+        self.statics.remove(&names.static_name);
+    }
+}
+
+/// Hands out the field names of one struct, or the variant names of one enum.
+#[derive(Debug, Default)]
+pub struct FieldNamer {
+    taken: BTreeSet<String>,
+}
+
+impl FieldNamer {
+    /// A field name: snake_case, `_` after keywords that cannot be raw, numbered on collision.
+    pub fn field(&mut self, wire: &str) -> String {
+        self.unique(with_suffix(snake(wire), &[]))
+    }
+
+    /// A variant name: UpperCamelCase, `Other` kept for unknown values.
+    pub fn variant(&mut self, value: &str) -> String {
+        let camel = snake(value).to_upper_camel_case();
+        let camel = match camel.chars().next() {
+            Some(c) if c.is_alphabetic() => camel,
+            _ => format!("V{camel}"),
+        };
+        let camel = if camel == "Other" || NOT_RAW.contains(&camel.as_str()) {
+            camel + "_"
+        } else {
+            camel
+        };
+        self.unique(camel)
+    }
+
+    fn unique(&mut self, base: String) -> String {
+        let mut n = 1;
+        loop {
+            let name = numbered(&base, n);
+            if self.taken.insert(name.clone()) {
+                return name;
+            }
+            n += 1;
+        }
+    }
+}
+
 fn numbered(base: &str, n: usize) -> String {
     if n == 1 {
         base.to_owned()
     } else {
         format!("{base}_{n}")
     }
-}
-
-/// The name of a schema type's descriptor static: its Rust name in SHOUTY_SNAKE_CASE.
-pub fn type_static(rust_name: &str) -> String {
-    use heck::ToShoutySnakeCase;
-    rust_name.to_shouty_snake_case()
 }
 
 /// Whether clippy's `wrong_self_convention` would judge a method by its name.

@@ -4,10 +4,11 @@ use roxmltree::{Document, Node, ParsingOptions};
 
 use crate::Error;
 use crate::wsdl::{
-    Binding, BindingOperation, ComplexType, Content, Definitions, Element, Message, Part, Port,
-    PortOperation, PortType, QName, SOAP_ENC_NS, SOAP11_NS, SOAP12_NS, Schema, Service, SimpleType,
-    SoapBinding, SoapBody, SoapVersion, WSDL_NS, WSDL20_NS, XSD_NS,
+    Binding, BindingOperation, Definitions, Message, Part, Port, PortOperation, PortType, QName,
+    SOAP11_NS, SOAP12_NS, Service, SoapBinding, SoapBody, SoapVersion, WSDL_NS, WSDL20_NS, XSD_NS,
 };
+
+mod schema;
 
 /// Decodes the bytes (see [`crate::decode::text`]) and parses them.
 pub fn bytes(wsdl: &[u8]) -> Result<Definitions, Error> {
@@ -54,7 +55,7 @@ pub fn definitions(text: &str) -> Result<Definitions, Error> {
                 child
                     .children()
                     .filter(|n| is(n, &XSD_NS, "schema"))
-                    .map(schema),
+                    .map(schema::schema),
             ),
             "message" => defs.messages.push(message(child)?),
             "portType" => defs.port_types.push(port_type(child)?),
@@ -66,7 +67,7 @@ pub fn definitions(text: &str) -> Result<Definitions, Error> {
     Ok(defs)
 }
 
-fn is(node: &Node, namespaces: &[&str], name: &str) -> bool {
+pub(crate) fn is(node: &Node, namespaces: &[&str], name: &str) -> bool {
     node.is_element()
         && node.tag_name().name() == name
         && node
@@ -80,7 +81,7 @@ fn wsdl_children<'a, 'i>(node: Node<'a, 'i>) -> impl Iterator<Item = Node<'a, 'i
         .filter(|n| n.is_element() && n.tag_name().namespace() == Some(WSDL_NS))
 }
 
-fn xsd_children<'a, 'i>(node: Node<'a, 'i>) -> impl Iterator<Item = Node<'a, 'i>> {
+pub(crate) fn xsd_children<'a, 'i>(node: Node<'a, 'i>) -> impl Iterator<Item = Node<'a, 'i>> {
     node.children().filter(|n| {
         n.is_element()
             && n.tag_name()
@@ -110,7 +111,7 @@ fn describe(node: Node) -> String {
 }
 
 /// Splits a QName attribute value and looks its prefix up where it is written.
-fn qname(node: Node, value: &str) -> QName {
+pub(crate) fn qname(node: Node, value: &str) -> QName {
     let value = value.trim();
     let (prefix, local) = match value.split_once(':') {
         Some((prefix, local)) => (Some(prefix.to_owned()), local.to_owned()),
@@ -127,7 +128,7 @@ fn qname(node: Node, value: &str) -> QName {
     }
 }
 
-fn qname_attr(node: Node, attribute: &str) -> Option<QName> {
+pub(crate) fn qname_attr(node: Node, attribute: &str) -> Option<QName> {
     node.attribute(attribute).map(|value| qname(node, value))
 }
 
@@ -266,23 +267,6 @@ fn service(node: Node) -> Result<Service, Error> {
     })
 }
 
-fn schema(node: Node) -> Schema {
-    let mut schema = Schema {
-        target_namespace: node.attribute("targetNamespace").map(str::to_owned),
-        qualified_elements: node.attribute("elementFormDefault") == Some("qualified"),
-        ..Schema::default()
-    };
-    for child in xsd_children(node) {
-        match child.tag_name().name() {
-            "element" => schema.elements.push(element(child)),
-            "complexType" => schema.complex_types.push(complex_type(child)),
-            "simpleType" => schema.simple_types.push(simple_type(child)),
-            _ => {}
-        }
-    }
-    schema
-}
-
 /// How deep elements may nest; real WSDLs stay far below, and the schema reader recurses.
 const MAX_DEPTH: usize = 256;
 
@@ -304,81 +288,4 @@ fn check_depth(document: &Document) -> Result<(), Error> {
         depths.insert(node.id(), depth);
     }
     Ok(())
-}
-
-fn element(node: Node) -> Element {
-    let attr = |name: &str| node.attribute(name).map(str::to_owned);
-    Element {
-        name: attr("name").unwrap_or_default(),
-        reference: qname_attr(node, "ref"),
-        type_name: qname_attr(node, "type"),
-        min_occurs: attr("minOccurs"),
-        max_occurs: attr("maxOccurs"),
-        nillable: matches!(node.attribute("nillable"), Some("true" | "1")),
-        form: attr("form"),
-        complex_type: xsd_children(node)
-            .find(|n| n.tag_name().name() == "complexType")
-            .map(|n| Box::new(complex_type(n))),
-        simple_type: xsd_children(node)
-            .find(|n| n.tag_name().name() == "simpleType")
-            .map(simple_type),
-    }
-}
-
-fn simple_type(node: Node) -> SimpleType {
-    SimpleType {
-        name: node.attribute("name").map(str::to_owned),
-        base: xsd_children(node)
-            .find(|n| n.tag_name().name() == "restriction")
-            .and_then(|r| qname_attr(r, "base")),
-    }
-}
-
-fn complex_type(node: Node) -> ComplexType {
-    let mut content = Content::Empty;
-    for child in xsd_children(node) {
-        content = match child.tag_name().name() {
-            "sequence" | "all" => particles(child),
-            "annotation" | "attribute" | "attributeGroup" | "anyAttribute" => continue,
-            "complexContent" => {
-                let restriction =
-                    xsd_children(child).find(|n| n.tag_name().name() == "restriction");
-                let base = restriction.and_then(|r| qname_attr(r, "base"));
-                match base {
-                    Some(base)
-                        if base.local == "Array"
-                            && base
-                                .namespace
-                                .as_deref()
-                                .is_some_and(|ns| SOAP_ENC_NS.contains(&ns)) =>
-                    {
-                        Content::SoapArray
-                    }
-                    _ => Content::Other("`xsd:complexContent`".to_owned()),
-                }
-            }
-            other => Content::Other(format!("`xsd:{other}`")),
-        };
-    }
-    ComplexType {
-        name: node.attribute("name").map(str::to_owned),
-        content,
-    }
-}
-
-fn particles(node: Node) -> Content {
-    let mut elements = Vec::new();
-    for child in xsd_children(node) {
-        match child.tag_name().name() {
-            "element" => elements.push(element(child)),
-            "annotation" => {}
-            other => {
-                return Content::Other(format!(
-                    "`xsd:{other}` inside `xsd:{}`",
-                    node.tag_name().name()
-                ));
-            }
-        }
-    }
-    Content::Elements(elements)
 }

@@ -86,9 +86,28 @@ pub struct Schema {
     pub complex_types: Vec<ComplexType>,
     /// Top-level named `xsd:simpleType` definitions.
     pub simple_types: Vec<SimpleType>,
+    /// Top-level named `xsd:group` definitions.
+    pub groups: Vec<Group>,
+    /// Top-level named `xsd:attributeGroup` definitions.
+    pub attribute_groups: Vec<AttributeGroup>,
+    /// Top-level `xsd:attribute` declarations.
+    pub attributes: Vec<Attribute>,
+    /// `xsd:import`, `xsd:include` and `xsd:redefine`, in document order.
+    pub imports: Vec<Import>,
 }
 
-/// An `xsd:element` declaration, top-level or inside a sequence.
+/// `xsd:import`, `xsd:include` or `xsd:redefine`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Import {
+    /// `import`, `include` or `redefine`.
+    pub kind: String,
+    /// `namespace` (imports only).
+    pub namespace: Option<String>,
+    /// `schemaLocation`, when given.
+    pub location: Option<String>,
+}
+
+/// An `xsd:element` declaration, top-level or inside a particle.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Element {
     /// `name` (empty for a `ref=` element).
@@ -118,20 +137,123 @@ pub struct ComplexType {
     pub name: Option<String>,
     /// What the type holds.
     pub content: Content,
+    /// Its `xsd:attribute`s (those of its extension or restriction included).
+    pub attributes: Vec<Attribute>,
+    /// Its `xsd:attributeGroup ref=`s.
+    pub attribute_groups: Vec<QName>,
 }
 
-/// The content model of a complex type, reduced to what a wrapper element can be.
+/// The content model of a complex type.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum Content {
     /// No particle at all.
     #[default]
     Empty,
-    /// `xsd:sequence` or `xsd:all` of elements.
-    Elements(Vec<Element>),
-    /// A `complexContent` restriction of a SOAP-ENC `Array`.
-    SoapArray,
-    /// Anything else, described for the error message (`xsd:choice`, `complexContent`).
+    /// `xsd:sequence`, `xsd:all` or `xsd:choice`, or a `xsd:group ref=`.
+    Particle(Particle),
+    /// `complexContent` / `extension`: the base's content, then `particle`.
+    Extension {
+        /// `base`.
+        base: QName,
+        /// The particle added to the base's.
+        particle: Option<Particle>,
+    },
+    /// `complexContent` / `restriction`: the content restated (SOAP-ENC arrays are written so).
+    Restriction {
+        /// `base`.
+        base: QName,
+        /// The content that remains.
+        particle: Option<Particle>,
+    },
+    /// `simpleContent` (extension or restriction): text of type `base`, with attributes.
+    Simple {
+        /// `base`.
+        base: QName,
+    },
+    /// Anything else, described for the message (`xsd:complexContent` without a derivation).
     Other(String),
+}
+
+/// `xsd:sequence`, `xsd:all` or `xsd:choice`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compositor {
+    /// `xsd:sequence`.
+    Sequence,
+    /// `xsd:all`.
+    All,
+    /// `xsd:choice`.
+    Choice,
+}
+
+/// A model group with its occurrence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Particle {
+    /// Which compositor.
+    pub compositor: Compositor,
+    /// `minOccurs` as written.
+    pub min_occurs: Option<String>,
+    /// `maxOccurs` as written.
+    pub max_occurs: Option<String>,
+    /// What it holds, in document order.
+    pub items: Vec<Item>,
+}
+
+/// One member of a [`Particle`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Item {
+    /// An element declaration or reference.
+    Element(Element),
+    /// A nested sequence, all or choice.
+    Particle(Particle),
+    /// `xsd:group ref=`.
+    Group {
+        /// `ref`.
+        reference: QName,
+        /// `minOccurs` as written.
+        min_occurs: Option<String>,
+        /// `maxOccurs` as written.
+        max_occurs: Option<String>,
+    },
+    /// `xsd:any`.
+    Any,
+}
+
+/// An `xsd:attribute` declaration or reference.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Attribute {
+    /// `name` (empty for a `ref=` attribute).
+    pub name: String,
+    /// `ref`.
+    pub reference: Option<QName>,
+    /// `type`.
+    pub type_name: Option<QName>,
+    /// An anonymous simple type inside.
+    pub simple_type: Option<SimpleType>,
+    /// `use="required"`.
+    pub required: bool,
+    /// `wsdl:arrayType` (on a reference to `soapenc:arrayType`), split into the item type and
+    /// its dimensions as written (`xsd:int[]` gives `xsd:int` and `[]`).
+    pub array_type: Option<(QName, String)>,
+}
+
+/// A named `xsd:group`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// `name`.
+    pub name: String,
+    /// Its particle.
+    pub particle: Option<Particle>,
+}
+
+/// A named `xsd:attributeGroup`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AttributeGroup {
+    /// `name`.
+    pub name: String,
+    /// Its attributes.
+    pub attributes: Vec<Attribute>,
+    /// The attribute groups it refers to.
+    pub groups: Vec<QName>,
 }
 
 /// An `xsd:simpleType`.
@@ -139,8 +261,44 @@ pub enum Content {
 pub struct SimpleType {
     /// `name`, `None` when anonymous.
     pub name: Option<String>,
-    /// The `base` of its `xsd:restriction`; `None` for lists and unions.
-    pub base: Option<QName>,
+    /// How it is derived.
+    pub derivation: Derivation,
+}
+
+/// How a simple type is derived.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Derivation {
+    /// Neither restriction, list nor union could be read: text.
+    #[default]
+    Unknown,
+    /// `xsd:restriction`: of `base` or of an inline simple type, maybe to an enumeration.
+    Restriction {
+        /// `base`.
+        base: Option<QName>,
+        /// An anonymous base type.
+        inline: Option<Box<SimpleType>>,
+        /// The `xsd:enumeration` values, in order.
+        enumeration: Vec<String>,
+    },
+    /// `xsd:list` of `itemType` or of an inline simple type.
+    List {
+        /// `itemType`.
+        item: Option<QName>,
+        /// An anonymous item type.
+        inline: Option<Box<SimpleType>>,
+    },
+    /// `xsd:union`: text.
+    Union,
+}
+
+impl SimpleType {
+    /// The `base` of its restriction, if it is one that names its base.
+    pub fn base(&self) -> Option<&QName> {
+        match &self.derivation {
+            Derivation::Restriction { base, .. } => base.as_ref(),
+            _ => None,
+        }
+    }
 }
 
 /// `wsdl:message`.

@@ -10,6 +10,7 @@ fn error(wsdl: impl AsRef<[u8]>) -> String {
     let options = Options {
         source: "test.wsdl".to_owned(),
         soap: None,
+        ..Options::default()
     };
     match generate(wsdl.as_ref(), &options) {
         Ok(_) => panic!("expected an error"),

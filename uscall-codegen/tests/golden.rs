@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use uscall_codegen::emit::Target;
 use uscall_codegen::{Options, emit, generate, lower, parse, render};
 
 fn fixtures() -> Vec<PathBuf> {
@@ -30,6 +31,8 @@ fn generated(wsdl: &Path) -> String {
     let options = Options {
         source: format!("tests/fixtures/{name}"),
         soap: None,
+        target: Target::External,
+        ..Options::default()
     };
     match generate(&bytes, &options) {
         Ok(generated) => generated.code,
@@ -96,10 +99,12 @@ fn generate_matches_the_stages_run_one_by_one() {
             source: "x.wsdl".into(),
             soap: None,
         };
-        let staged = render::file(emit::file(&api), &header).expect("render");
+        let staged = render::file(emit::file_for(&api, Target::External), &header).expect("render");
         let options = Options {
             source: "x.wsdl".into(),
             soap: None,
+            target: Target::External,
+            ..Options::default()
         };
         assert_eq!(
             generate(&bytes, &options).expect("generate").code,

@@ -3,7 +3,10 @@
 mod common;
 
 use common::{binding, binding_op, document, messages, port_op, rpc, wsdl};
-use uscall_codegen::model::{Api, Operation, Param, SoapVersion, Style, Use, XsdKind};
+use uscall_codegen::model::{
+    Answer, Api, Builtin, Field, FieldForm, Occurs, Operation, Param, SoapVersion, Style, TypeRef,
+    Use, XsdKind,
+};
 use uscall_codegen::wsdl::QName;
 use uscall_codegen::{Options, emit, generate, lower, parse, render};
 
@@ -29,6 +32,31 @@ fn param(name: &str, rust: &str, xsd: &str, kind: XsdKind, required: bool) -> Pa
         token: false,
         namespace: None,
         note: None,
+        ty: TypeRef::Simple(match xsd {
+            "xsd:int" => Builtin::Int,
+            "xsd:long" => Builtin::Long,
+            "xsd:boolean" => Builtin::Boolean,
+            "xsd:date" => Builtin::Date,
+            "xsd:dateTime" => Builtin::DateTime,
+            "xsd:decimal" => Builtin::Decimal,
+            "xsd:base64Binary" => Builtin::Base64Binary,
+            _ => Builtin::String,
+        }),
+        many: false,
+    }
+}
+
+/// The one string an rpc operation answers, as `return`.
+fn string_return() -> Field {
+    Field {
+        xml_name: "return".into(),
+        rust_name: "return".into(),
+        namespace: None,
+        ty: TypeRef::Simple(Builtin::String),
+        occurs: Occurs::One,
+        form: FieldForm::Element,
+        nillable: false,
+        boxed: false,
     }
 }
 
@@ -68,6 +96,8 @@ fn rpc_encoded_operation() {
                 param("ramal", "ramal", "xsd:int", XsdKind::Integer, false),
                 param("type", "type", "xsd:string", XsdKind::String, false),
             ],
+            outputs: vec![string_return()],
+            answer: Answer::One(string_return()),
             raw: None,
         }
     );
@@ -97,25 +127,25 @@ fn missing_documentation_gives_a_summary() {
 }
 
 #[test]
-fn unknown_types_are_kept_as_text_with_a_note() {
+fn simple_types_map_to_their_base_and_undeclared_types_make_the_operation_raw() {
     let types =
         r#"<xsd:simpleType name="Phone"><xsd:restriction base="xsd:string"/></xsd:simpleType>"#;
-    let parts = r#"<part name="foto" type="xsd:base64Binary"/><part name="tel" type="tns:Phone"/><part name="x" type="tns:Nowhere"/>"#;
+    let parts = r#"<part name="foto" type="xsd:base64Binary"/><part name="tel" type="tns:Phone"/>"#;
     let op = only(&rpc(types, parts, ""));
-    let note = |t: &str| Some(format!("kept as text: the WSDL says `{t}`"));
     assert_eq!(
         op.params,
         [
-            Param {
-                note: note("xsd:base64Binary"),
-                ..param("foto", "foto", "xsd:base64Binary", XsdKind::String, false)
-            },
+            param("foto", "foto", "xsd:base64Binary", XsdKind::String, false),
             param("tel", "tel", "tns:Phone", XsdKind::String, false),
-            Param {
-                note: note("tns:Nowhere"),
-                ..param("x", "x", "tns:Nowhere", XsdKind::String, false)
-            },
         ]
+    );
+    let parts = r#"<part name="x" type="tns:Nowhere"/>"#;
+    let op = only(&rpc(types, parts, ""));
+    let raw = op.raw.expect("an undeclared type makes the operation raw");
+    assert!(
+        raw.reason.contains("type `tns:Nowhere` is not declared"),
+        "{}",
+        raw.reason
     );
 }
 
@@ -258,6 +288,7 @@ fn generated_api_matches_the_lowered_one() {
     let options = Options {
         source: "x.wsdl".into(),
         soap: None,
+        ..Options::default()
     };
     let generated = generate(text.as_bytes(), &options).unwrap();
     assert_eq!(generated.api, api(&text));
@@ -277,6 +308,7 @@ fn two_thousand_operations() {
     let options = Options {
         source: "big.wsdl".into(),
         soap: None,
+        ..Options::default()
     };
     let generated = generate(text.as_bytes(), &options).unwrap();
     assert_eq!(generated.api.operations.len(), 2000);
@@ -379,6 +411,7 @@ fn a_preference_for_soap12_takes_the_soap12_binding_where_there_is_one() {
     let options = Options {
         source: "x.wsdl".into(),
         soap: Some(SoapVersion::Soap12),
+        ..Options::default()
     };
     let generated = generate(fixture("several_services").as_bytes(), &options).unwrap();
     assert_eq!(generated.notes, api.notes);

@@ -151,6 +151,8 @@ fn generate(wsdl: &[u8], strict: bool, soap: Option<SoapVersion>) -> Result<Stri
     let options = uscall_codegen::Options {
         source: WSDL.to_owned(),
         soap,
+        json_answers: true,
+        ..uscall_codegen::Options::default()
     };
     let generated = uscall_codegen::generate(wsdl, &options)?;
     eprint!("{}", note_lines(&generated));
@@ -361,6 +363,8 @@ mod tests {
                 &uscall_codegen::Options {
                     source: WSDL.into(),
                     soap: None,
+                    json_answers: true,
+                    ..uscall_codegen::Options::default()
                 },
             )
             .unwrap(),
@@ -414,6 +418,8 @@ mod tests {
         let options = uscall_codegen::Options {
             source: WSDL.into(),
             soap: None,
+            json_answers: true,
+            ..uscall_codegen::Options::default()
         };
         assert_eq!(
             note_lines(&uscall_codegen::generate(&wsdl, &options).unwrap()),

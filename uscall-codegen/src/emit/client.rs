@@ -3,8 +3,46 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::model::{Operation, Param, XsdKind};
+use super::types::{Scope, field_type, rust_type};
+use crate::model::{Answer, Builtin, Operation, Param, TypeRef};
 use crate::names::{has_self_convention_prefix, ident};
+
+/// Whether the operation's parts go as texts (`Client::call`, `call_xml`): raw operations, and
+/// JSON answers whose parts are all single simple values, as the USCall ones are. Every other
+/// operation sends `Value`s.
+pub(super) fn sends_texts(op: &Operation) -> bool {
+    op.raw.is_some()
+        || (op.answer == Answer::Json
+            && op
+                .params
+                .iter()
+                .all(|p| matches!(p.ty, TypeRef::Simple(_)) && !p.many))
+}
+
+/// A parameter taken as `impl Into<String>`.
+fn is_text(p: &Param) -> bool {
+    matches!(p.ty, TypeRef::Simple(Builtin::String | Builtin::AnyUri)) && !p.many
+}
+
+/// The Rust type of a parameter's value.
+fn param_type(p: &Param) -> TokenStream {
+    let base = rust_type(&p.ty, Scope::Top);
+    if p.many { quote!(Vec<#base>) } else { base }
+}
+
+/// What the method's future gives.
+fn answer_type(op: &Operation) -> TokenStream {
+    match &op.answer {
+        Answer::Raw => quote!(XmlAnswer),
+        Answer::Json => quote!(Response),
+        Answer::Unit => quote!(()),
+        Answer::One(field) => field_type(field, Scope::Top),
+        Answer::Struct(name) => {
+            let name = ident(name);
+            quote!(schema::#name)
+        }
+    }
+}
 
 /// clippy's `too_many_arguments` fires above seven, counting `&self`.
 const MAX_ARGUMENTS: usize = 7;
@@ -75,17 +113,18 @@ fn method(op: &Operation) -> TokenStream {
     let allow = (!allows.is_empty()).then(|| quote!(#[allow(#(#allows),*)]));
     let args = required.iter().map(|p| {
         let name = ident(&p.rust_name);
-        let ty = match p.kind {
-            XsdKind::String => quote!(impl Into<String>),
-            kind => super::value_type(kind),
+        let ty = if is_text(p) {
+            quote!(impl Into<String>)
+        } else {
+            param_type(p)
         };
         quote!(#name: #ty)
     });
     let inits = values(op).map(|p| {
         let name = ident(&p.rust_name);
-        match (p.required, p.kind) {
-            (true, XsdKind::String) => quote!(#name: #name.into()),
-            (true, _) => quote!(#name),
+        match (p.required, is_text(p)) {
+            (true, true) => quote!(#name: #name.into()),
+            (true, false) => quote!(#name),
             (false, _) => quote!(#name: None),
         }
     });
@@ -113,7 +152,7 @@ fn request(op: &Operation) -> TokenStream {
     )]);
     let fields = values(op).map(|p| {
         let name = ident(&p.rust_name);
-        let ty = super::value_type(p.kind);
+        let ty = param_type(p);
         if p.required {
             quote!(#name: #ty)
         } else {
@@ -121,20 +160,26 @@ fn request(op: &Operation) -> TokenStream {
         }
     });
     let setters = values(op).filter(|p| !p.required).map(setter);
+    let texts = sends_texts(op);
     let args = op.params.iter().map(|p| {
         let name = ident(&p.rust_name);
-        if p.token {
-            quote!(None)
-        } else if p.required {
-            quote!(Some(self.#name.to_xsd()))
-        } else {
-            quote!(self.#name.map(|v| v.to_xsd()))
+        match (p.token, p.required, texts) {
+            (true, _, _) => quote!(None),
+            (false, true, true) => quote!(Some(self.#name.to_xsd())),
+            (false, false, true) => quote!(self.#name.map(|v| v.to_xsd())),
+            (false, true, false) => quote!(Some(rt::value::SoapValue::to_value(&self.#name))),
+            (false, false, false) => {
+                quote!(self.#name.as_ref().map(rt::value::SoapValue::to_value))
+            }
         }
     });
-    let (answer, call) = match &op.raw {
-        None => (quote!(Response), quote!(call)),
-        Some(raw) if raw.one_way => (quote!(XmlAnswer), quote!(call_one_way)),
-        Some(_) => (quote!(XmlAnswer), quote!(call_xml)),
+    let answer = answer_type(op);
+    let call = match (&op.raw, &op.answer, texts) {
+        (Some(raw), _, _) if raw.one_way => quote!(call_one_way),
+        (Some(_), _, _) => quote!(call_xml),
+        (None, Answer::Json, true) => quote!(call),
+        (None, Answer::Json, false) => quote!(call_values),
+        (None, _, _) => quote!(call_typed::<#answer>),
     };
     quote! {
         #doc
@@ -173,9 +218,10 @@ fn setter(p: &Param) -> TokenStream {
     let doc = super::doc(lines);
     let allow = has_self_convention_prefix(&p.rust_name)
         .then(|| quote!(#[allow(clippy::wrong_self_convention)]));
-    let (arg, value) = match p.kind {
-        XsdKind::String => (quote!(impl Into<String>), quote!(value.into())),
-        kind => (super::value_type(kind), quote!(value)),
+    let (arg, value) = if is_text(p) {
+        (quote!(impl Into<String>), quote!(value.into()))
+    } else {
+        (param_type(p), quote!(value))
     };
     quote! {
         #doc

@@ -2,44 +2,63 @@
 
 mod client;
 mod statics;
+pub(crate) mod types;
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::model::{Api, Operation, XsdKind};
+use crate::model::{Answer, Api, Operation};
+
+/// Where the generated file lives, which decides how it names the runtime.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Target {
+    /// Inside `uscall-client` (its `generated.rs`): the runtime is `crate`, `Raw` is the
+    /// client's own.
+    #[default]
+    InCrate,
+    /// Any other crate that depends on `uscall-client`: the runtime is `::uscall_client`, and
+    /// the file defines its own `Raw` (`Raw::new(&client)`).
+    External,
+}
 
 /// The whole generated file, without its header: [`prelude`], then every [`operation`].
 pub fn file(api: &Api) -> TokenStream {
-    let prelude = prelude(api);
+    file_for(api, Target::InCrate)
+}
+
+/// [`file`] for a [`Target`].
+pub fn file_for(api: &Api, target: Target) -> TokenStream {
+    let prelude = prelude_for(api, target);
     let operations = api.operations.iter().map(operation);
     quote!(#prelude #(#operations)*)
 }
 
-/// The static, the `Client` method and the request type of one operation.
+/// The static, the `Raw` method and the request type of one operation.
 pub fn operation(op: &Operation) -> TokenStream {
     let info = statics::operation(op);
     let client = client::operation(op);
     quote!(#info #client)
 }
 
-/// The imports and the `OPERATIONS` list.
+/// The imports, the `OPERATIONS` list and the schema types, for `uscall-client` itself.
 pub fn prelude(api: &Api) -> TokenStream {
+    prelude_for(api, Target::InCrate)
+}
+
+/// [`prelude`] for a [`Target`].
+pub fn prelude_for(api: &Api, target: Target) -> TokenStream {
     let has_ops = !api.operations.is_empty();
     let has_params = api.operations.iter().any(|op| !op.params.is_empty());
-    let has_values = api
-        .operations
-        .iter()
-        .any(|op| op.params.iter().any(|p| !p.token));
-    // Import only what is used, so a tiny WSDL does not trip `unused_imports`.
-    let mut meta = vec![quote!(OperationInfo)];
-    if has_params {
-        meta.push(quote!(ParamInfo));
-    }
     let raw: Vec<&Operation> = api
         .operations
         .iter()
         .filter(|op| op.raw.is_some())
         .collect();
+    // Import only what is used, so a tiny WSDL does not trip `unused_imports`.
+    let mut meta = vec![quote!(OperationInfo)];
+    if has_params {
+        meta.push(quote!(ParamInfo));
+    }
     if !raw.is_empty() {
         meta.push(quote!(RawOperation));
     }
@@ -47,31 +66,56 @@ pub fn prelude(api: &Api) -> TokenStream {
         meta.extend([quote!(SoapVersion), quote!(Style), quote!(Use)]);
     }
     if has_params {
-        meta.extend([quote!(XsdKind), quote!(Ty), quote!(Builtin)]);
+        meta.push(quote!(XsdKind));
     }
-    if api.operations.iter().any(|op| !op.outputs.is_empty()) {
-        meta.extend([quote!(FieldInfo), quote!(FieldForm), quote!(Occurs)]);
-        if !has_params {
-            meta.extend([quote!(Ty), quote!(Builtin)]);
-        }
-    }
-    let xsd = has_values.then(|| {
+    let texts = api
+        .operations
+        .iter()
+        .any(|op| client::sends_texts(op) && op.params.iter().any(|p| !p.token));
+    let xsd = texts.then(|| {
         quote!(
-            use crate::xsd::ToXsd;
+            use rt::xsd::ToXsd;
         )
     });
-    let mut runtime_items = vec![quote!(Client), quote!(Raw)];
-    if raw.len() < api.operations.len() {
+    let mut runtime_items = vec![quote!(Client)];
+    if target == Target::InCrate {
+        runtime_items.push(quote!(Raw));
+    }
+    if api.operations.iter().any(|op| op.answer == Answer::Json) {
         runtime_items.push(quote!(Response));
     }
     runtime_items.push(quote!(Result));
     if !raw.is_empty() {
         runtime_items.push(quote!(XmlAnswer));
     }
+    let root = match target {
+        Target::InCrate => quote!(
+            use crate as rt;
+        ),
+        Target::External => quote!(
+            use ::uscall_client as rt;
+        ),
+    };
     let runtime = has_ops.then(|| {
         quote!(
-            use crate::{#(#runtime_items),*};
+            use rt::{#(#runtime_items),*};
         )
+    });
+    let own_raw = (target == Target::External && has_ops).then(|| {
+        quote! {
+            #[doc = " The WSDL's operations as methods on a client: `Raw::new(&client).operation(...)`."]
+            #[derive(Debug, Clone, Copy)]
+            pub struct Raw<'a> {
+                client: &'a Client,
+            }
+
+            impl<'a> Raw<'a> {
+                #[doc = " The operations, called through `client`."]
+                pub fn new(client: &'a Client) -> Self {
+                    Raw { client }
+                }
+            }
+        }
     });
     let raw_table = (!raw.is_empty()).then(|| {
         let entries = raw.iter().filter_map(|op| {
@@ -79,25 +123,36 @@ pub fn prelude(api: &Api) -> TokenStream {
             let (name, reason, one_way) = (&op.xml_name, &raw.reason, raw.one_way);
             Some(quote!(RawOperation { name: #name, reason: #reason, one_way: #one_way }))
         });
-        quote! {
-            impl crate::meta::RawOperations {
+        match target {
+            Target::InCrate => quote! {
+                impl crate::meta::RawOperations {
+                    #[doc = " The operations generated as raw methods, and why."]
+                    pub const ALL: &'static [RawOperation] = &[#(#entries),*];
+                }
+            },
+            Target::External => quote! {
                 #[doc = " The operations generated as raw methods, and why."]
-                pub const ALL: &'static [RawOperation] = &[#(#entries),*];
-            }
+                pub static RAW_OPERATIONS: &[RawOperation] = &[#(#entries),*];
+            },
         }
     });
     let all = api.operations.iter().map(|op| {
         let name = crate::names::ident(&op.static_name);
         quote!(&#name)
     });
+    let meta_import = quote!(use rt::meta::{#(#meta),*};);
+    let schema = types::module(&api.types);
     quote! {
-        use crate::meta::{#(#meta),*};
+        #root
+        #meta_import
         #xsd
         #runtime
 
         #[doc = " Every operation of the WSDL, in WSDL order."]
         pub static OPERATIONS: &[&OperationInfo] = &[#(#all),*];
         #raw_table
+        #own_raw
+        #schema
     }
 }
 
@@ -120,17 +175,4 @@ where
         quote!(#[doc = #line])
     });
     quote!(#(#attrs)*)
-}
-
-/// The Rust type of a field or non-text argument.
-fn value_type(kind: XsdKind) -> TokenStream {
-    match kind {
-        XsdKind::String => quote!(String),
-        XsdKind::Integer => quote!(i64),
-        XsdKind::Boolean => quote!(bool),
-        XsdKind::Decimal => quote!(f64),
-        XsdKind::Date => quote!(jiff::civil::Date),
-        XsdKind::DateTime => quote!(jiff::civil::DateTime),
-        XsdKind::Time => quote!(jiff::civil::Time),
-    }
 }

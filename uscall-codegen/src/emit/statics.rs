@@ -3,9 +3,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::model::{
-    Builtin, Field, FieldForm, Occurs, Operation, Param, SoapVersion, Style, TypeRef, Use, XsdKind,
-};
+use super::types::{Scope, field_info, ty};
+use crate::model::{Operation, Param, SoapVersion, Style, Use, XsdKind};
 use crate::names::ident;
 
 /// `pub static START_CALL: OperationInfo = OperationInfo { ... };`
@@ -31,6 +30,7 @@ pub fn operation(op: &Operation) -> TokenStream {
     let style = match op.style {
         Style::Rpc => quote!(Style::Rpc),
         Style::Document => quote!(Style::Document),
+        Style::Bare => quote!(Style::Bare),
     };
     let body_use = match op.body_use {
         Use::Encoded => quote!(Use::Encoded),
@@ -41,7 +41,7 @@ pub fn operation(op: &Operation) -> TokenStream {
         None => quote!(None),
     };
     let params = op.params.iter().map(param);
-    let outputs = op.outputs.iter().map(field);
+    let outputs = op.outputs.iter().map(|f| field_info(f, Scope::Top));
     quote! {
         #doc
         pub static #name: OperationInfo = OperationInfo {
@@ -84,7 +84,7 @@ fn param(p: &Param) -> TokenStream {
         XsdKind::Time => quote!(XsdKind::Time),
     };
     let namespace = optional(p.namespace.as_deref());
-    let ty = ty(&p.ty);
+    let ty = ty(&p.ty, Scope::Top);
     let many = p.many;
     quote! {
         ParamInfo {
@@ -107,62 +107,4 @@ fn optional(text: Option<&str>) -> TokenStream {
         Some(text) => quote!(Some(#text)),
         None => quote!(None),
     }
-}
-
-/// `FieldInfo { ... }` of a struct field or an answer's value.
-pub(super) fn field(f: &Field) -> TokenStream {
-    let Field {
-        xml_name,
-        rust_name,
-        nillable,
-        ..
-    } = f;
-    let namespace = optional(f.namespace.as_deref());
-    let ty = ty(&f.ty);
-    let occurs = match f.occurs {
-        Occurs::One => quote!(Occurs::One),
-        Occurs::Optional => quote!(Occurs::Optional),
-        Occurs::Many => quote!(Occurs::Many),
-    };
-    let form = match f.form {
-        FieldForm::Element => quote!(FieldForm::Element),
-        FieldForm::Attribute => quote!(FieldForm::Attribute),
-        FieldForm::Text => quote!(FieldForm::Text),
-    };
-    quote! {
-        FieldInfo {
-            name: #xml_name,
-            rust_name: #rust_name,
-            namespace: #namespace,
-            ty: #ty,
-            occurs: #occurs,
-            form: #form,
-            nillable: #nillable,
-        }
-    }
-}
-
-/// `Ty::...` of a type reference; a named type is its descriptor static.
-pub(super) fn ty(t: &TypeRef) -> TokenStream {
-    match t {
-        TypeRef::Simple(b) => {
-            let b = builtin(*b);
-            quote!(Ty::Simple(#b))
-        }
-        TypeRef::List(b) => {
-            let b = builtin(*b);
-            quote!(Ty::List(#b))
-        }
-        TypeRef::Named(name) => {
-            let name = ident(&crate::names::type_static(name));
-            quote!(Ty::Named(&schema::#name))
-        }
-        TypeRef::Any => quote!(Ty::Any),
-    }
-}
-
-/// `Builtin::Int`.
-pub(super) fn builtin(b: Builtin) -> TokenStream {
-    let name = ident(&format!("{b:?}"));
-    quote!(Builtin::#name)
 }
