@@ -255,6 +255,8 @@ mod tests {
             &uscall_codegen::Options {
                 source: "synthetic.wsdl".into(),
                 soap: None,
+                json_answers: true,
+                ..uscall_codegen::Options::default()
             },
         )
         .unwrap();

@@ -18,6 +18,7 @@ use serde_json::Value;
 pub mod calls;
 pub mod fixtures;
 pub mod hostile;
+pub mod typed;
 
 /// The fixture PBX's valid token (`token` in `tests/data/pbx.json`).
 pub const TOKEN: &str = "$1$gcNiVTZp$5IqX.EhuJyLNG7pBc5o4..";
@@ -151,6 +152,11 @@ pub enum ServerKind {
     Nusoap,
     /// `tests/php/native_server.php`: ext/soap `SoapServer`, binds parts by name, serves the checked-in WSDL.
     Native,
+    /// `tests/php/types/native_server.php`: ext/soap serving the typed WSDLs of
+    /// `tests/wsdl-types` at `/types/encoded.php`, `/types/second.php` and `/types/literal.php`.
+    TypesNative,
+    /// `tests/php/types/nusoap_server.php`: NuSOAP's typed service at `/types/encoded.php`.
+    TypesNusoap,
 }
 
 impl ServerKind {
@@ -158,6 +164,16 @@ impl ServerKind {
         match self {
             ServerKind::Nusoap => "tests/php/nusoap_server.php",
             ServerKind::Native => "tests/php/native_server.php",
+            ServerKind::TypesNative => "tests/php/types/native_server.php",
+            ServerKind::TypesNusoap => "tests/php/types/nusoap_server.php",
+        }
+    }
+
+    /// A path whose `?wsdl` answers once the server is ready.
+    fn probe_path(self) -> &'static str {
+        match self {
+            ServerKind::Nusoap | ServerKind::Native => SERVICE_PATH,
+            ServerKind::TypesNative | ServerKind::TypesNusoap => "/types/encoded.php",
         }
     }
 
@@ -166,6 +182,8 @@ impl ServerKind {
         match self {
             ServerKind::Nusoap => "nusoap",
             ServerKind::Native => "native",
+            ServerKind::TypesNative => "types-native",
+            ServerKind::TypesNusoap => "types-nusoap",
         }
     }
 }
@@ -275,7 +293,13 @@ impl PhpServer {
             }
             // NuSOAP builds its WSDL on every request, so a 200 on ?wsdl means PHP, the
             // loader, the handlers and NuSOAP all work.
-            let probe = http_request(self.port, "GET", &format!("{SERVICE_PATH}?wsdl"), &[], b"");
+            let probe = http_request(
+                self.port,
+                "GET",
+                &format!("{}?wsdl", self.kind.probe_path()),
+                &[],
+                b"",
+            );
             match probe {
                 Ok(resp) if resp.status == 200 && resp.body.starts_with(b"<?xml") => return Ok(()),
                 Ok(resp) if resp.status != 200 => bail!(

@@ -81,3 +81,16 @@ async fn operations_without_input_parts_send_an_empty_wrapper_and_read_their_ans
         "{request}"
     );
 }
+
+#[test]
+fn a_generated_file_lists_its_raw_operations_and_why() {
+    use uscall_tests::fixtures::raw_complex_part::{ADD_QUEUE_MEMBER, GET_QUEUE, RAW_OPERATIONS};
+    let names: Vec<&str> = RAW_OPERATIONS.iter().map(|raw| raw.name).collect();
+    assert_eq!(names, [ADD_QUEUE_MEMBER.name]);
+    assert!(
+        RAW_OPERATIONS[0].reason.contains("`member.xsd`"),
+        "{}",
+        RAW_OPERATIONS[0].reason
+    );
+    assert!(!RAW_OPERATIONS.iter().any(|raw| raw.name == GET_QUEUE.name));
+}

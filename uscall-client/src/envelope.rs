@@ -27,15 +27,29 @@ pub(crate) fn build(op: &OperationInfo, args: &[Option<&str>]) -> Result<String,
     let size: usize = args.iter().flatten().map(|a| a.len() + 64).sum();
     let mut xml = String::with_capacity(512 + size);
     let encoded = open(&mut xml, op);
+    if op.style == Style::Bare {
+        // The part's element is the body's element: its text is the one value.
+        if let (Some(param), Some(Some(value))) = (op.params.first(), args.first()) {
+            check_chars(param.name, value)?;
+            escape_into(&mut xml, value);
+        }
+        close(&mut xml, op);
+        return Ok(xml);
+    }
     for (param, arg) in op.params.iter().zip(args) {
         if let Some(value) = arg {
             check_chars(param.name, value)?;
         }
-        // rpc parts are unqualified accessors; document fields follow their schema's form.
-        let qualified = op.style == Style::Document && param.namespace.is_some();
+        // rpc parts are unqualified accessors; document fields follow their schema's form,
+        // in the wrapper's namespace (`ns1`) or their own (`ns2`).
+        let qualified = match (op.style, param.namespace) {
+            (Style::Document, Some(ns)) if ns == op.namespace => Some("ns1:"),
+            (Style::Document, Some(_)) => Some("ns2:"),
+            _ => None,
+        };
         xml.push('<');
         push_name(&mut xml, param.name, qualified);
-        if qualified && param.namespace != Some(op.namespace) {
+        if qualified == Some("ns2:") {
             xml.push_str(" xmlns:ns2=\"");
             escape_into(&mut xml, param.namespace.unwrap_or_default());
             xml.push('"');
@@ -101,6 +115,34 @@ pub(crate) fn build_values(
 ) -> Result<String, BadValue> {
     let mut xml = String::with_capacity(1024);
     let encoded = open(&mut xml, op);
+    if op.style == Style::Bare {
+        // The part's element is the body's element: its text is the one value.
+        if let (Some(param), Some(Some(value))) = (op.params.first(), args.first()) {
+            match value {
+                Value::Text(text) => {
+                    if let Some((position, character)) = bad_char(text) {
+                        return Err(BadValue {
+                            param: param.name,
+                            error: ValueError::new(format!(
+                                "U+{:04X} at character {position}, which XML 1.0 cannot carry",
+                                u32::from(character)
+                            )),
+                        });
+                    }
+                    escape_into(&mut xml, text);
+                }
+                Value::Nil => {}
+                _ => {
+                    return Err(BadValue {
+                        param: param.name,
+                        error: ValueError::new("a document/literal bare part holds one text"),
+                    });
+                }
+            }
+        }
+        close(&mut xml, op);
+        return Ok(xml);
+    }
     let body_use = if encoded { Use::Encoded } else { Use::Literal };
     let mut writer = Writer::new(&mut xml, body_use, Some(op.namespace));
     for (param, arg) in op.params.iter().zip(args) {
@@ -172,9 +214,9 @@ fn close(xml: &mut String, op: &OperationInfo) {
     xml.push_str("></SOAP-ENV:Body></SOAP-ENV:Envelope>");
 }
 
-fn push_name(xml: &mut String, name: &str, qualified: bool) {
-    if qualified {
-        xml.push_str("ns2:");
+fn push_name(xml: &mut String, name: &str, prefix: Option<&str>) {
+    if let Some(prefix) = prefix {
+        xml.push_str(prefix);
     }
     xml.push_str(name);
 }

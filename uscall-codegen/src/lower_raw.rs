@@ -111,7 +111,7 @@ fn fields(lowerer: &OperationLowerer<'_, '_>, element: &QName) -> Vec<RawParam> 
         .items
         .iter()
         .filter_map(|item| match item {
-            Item::Element(element) => Some(element),
+            Item::Element(element) => Some(element.as_ref()),
             _ => None,
         })
         .collect();

@@ -202,7 +202,7 @@ pub struct Particle {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Item {
     /// An element declaration or reference.
-    Element(Element),
+    Element(Box<Element>),
     /// A nested sequence, all or choice.
     Particle(Particle),
     /// `xsd:group ref=`.

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{binding, binding_op, document, messages, port_op, rpc, wsdl};
+use common::{binding, binding_op, messages, port_op, rpc, wsdl};
 use uscall_codegen::{Options, generate};
 
 /// The one warning of a one-operation WSDL, which must generate, its operation raw.

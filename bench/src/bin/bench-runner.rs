@@ -243,6 +243,8 @@ fn codegen(path: &str) -> Result<Report> {
     let options = uscall_codegen::Options {
         source: "wsdl/wsuscall.wsdl".into(),
         soap: None,
+        json_answers: true,
+        ..uscall_codegen::Options::default()
     };
     let started = Instant::now();
     let generated = uscall_codegen::generate(&wsdl, &options)?;

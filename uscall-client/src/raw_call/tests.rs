@@ -1,17 +1,6 @@
-//! Reading a raw operation's answer, and a generated raw method compiled against the runtime.
+//! Reading a raw operation's answer: the response element as XML, faults, refusals and references.
 
 use super::*;
-
-/// The one-way golden of the generator, compiled here so its raw method and table meet the real
-/// runtime (its only operation is not a USCall one, so nothing clashes). Its `OPERATIONS` list
-/// is the crate's business, not this test's.
-#[allow(dead_code)]
-mod one_way_golden {
-    include!(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../uscall-codegen/tests/fixtures/one_way.rs"
-    ));
-}
 
 const ENVELOPE: &str = r#"<?xml version="1.0" encoding="UTF-8"?><SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="urn:q" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><SOAP-ENV:Body>BODY</SOAP-ENV:Body></SOAP-ENV:Envelope>"#;
 
@@ -78,18 +67,6 @@ fn ambiguous_or_hostile_answers_are_refused() {
             .message
             .contains("not a SOAP Envelope")
     );
-}
-
-#[test]
-fn the_generated_table_marks_raw_operations() {
-    let raw = one_way_golden::CALL_ENDED.raw().expect("callEnded is raw");
-    assert!(raw.one_way);
-    assert_eq!(
-        raw.reason,
-        "an operation that has no output is not supported"
-    );
-    let typed = Client::operation("getExtens").expect("a USCall operation");
-    assert_eq!(typed.raw(), None);
 }
 
 #[test]

@@ -141,6 +141,8 @@ fn any_or_nil(element: &Element) -> Value {
 pub fn read_answer(response: &Element, outputs: &[FieldInfo]) -> Result<Value, ValueError> {
     match outputs {
         [] => Ok(Value::Struct(Vec::new())),
+        // document/literal bare: the response element is the value.
+        [only] if only.form == FieldForm::Text => read(response, only.ty),
         [only] => match occurrences(response, only)? {
             Some(Value::List(items)) if items.is_empty() && only.occurs == Occurs::Many => {
                 match response.children.first() {

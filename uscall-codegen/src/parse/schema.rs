@@ -181,7 +181,7 @@ fn particle(node: Node) -> Option<Particle> {
     };
     let items = xsd_children(node)
         .filter_map(|child| match child.tag_name().name() {
-            "element" => Some(Item::Element(element(child))),
+            "element" => Some(Item::Element(Box::new(element(child)))),
             "sequence" | "all" | "choice" => particle(child).map(Item::Particle),
             "group" => qname_attr(child, "ref").map(|r| group_ref(child, r)),
             "any" => Some(Item::Any),
