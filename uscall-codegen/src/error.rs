@@ -119,6 +119,14 @@ pub enum Error {
         /// The construct, naming the element or QName.
         construct: String,
     },
+    /// A schema file given for a `schemaLocation` is not an XML Schema.
+    #[error("the file given for schemaLocation `{location}` is `{root}`, not an `xsd:schema`")]
+    NotSchema {
+        /// The `schemaLocation`.
+        location: String,
+        /// Its root element's name.
+        root: String,
+    },
     /// A part's or field's type cannot be given a Rust type.
     #[error("operation `{operation}`: {what}: {why}")]
     Type {

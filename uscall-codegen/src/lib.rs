@@ -31,6 +31,10 @@ pub struct Options {
     pub json_answers: bool,
     /// The crate the file is generated into.
     pub target: emit::Target,
+    /// Local copies of the schema documents the WSDL imports by `schemaLocation`, keyed by the
+    /// location as written (see [`wsdl::Definitions::schema_locations`]). The generator never
+    /// fetches one; an operation needing a type from a missing one becomes raw, with a warning.
+    pub schemas: Vec<(String, Vec<u8>)>,
 }
 
 /// The generated file and the model it was generated from.
@@ -84,7 +88,12 @@ impl model::Api {
 
 /// Turns WSDL bytes into the Rust source of the client's `generated.rs`.
 pub fn generate(wsdl: &[u8], options: &Options) -> Result<Generated, Error> {
-    let definitions = parse::bytes(wsdl)?;
+    let mut definitions = parse::bytes(wsdl)?;
+    for (location, bytes) in &options.schemas {
+        definitions
+            .schemas
+            .push(parse::schema_bytes(bytes, location)?);
+    }
     let api = lower::api_with(
         &definitions,
         lower::Settings {

@@ -17,6 +17,30 @@ pub fn bytes(wsdl: &[u8]) -> Result<Definitions, Error> {
 
 /// Parses a WSDL 1.1 document. DTDs are refused.
 pub fn definitions(text: &str) -> Result<Definitions, Error> {
+    let document = document(text)?;
+    let root = document.root_element();
+    definitions_of(root)
+}
+
+/// Decodes and parses a schema document the WSDL imports by `schemaLocation`, given as a local
+/// copy; `location` is the `schemaLocation` as written, kept to tell it is loaded.
+pub fn schema_bytes(bytes: &[u8], location: &str) -> Result<crate::wsdl::Schema, Error> {
+    let text = crate::decode::text(bytes)?;
+    let document = document(&text)?;
+    let root = document.root_element();
+    if !is(&root, &XSD_NS, "schema") {
+        return Err(Error::NotSchema {
+            location: location.to_owned(),
+            root: root.tag_name().name().to_owned(),
+        });
+    }
+    let mut schema = schema::schema(root);
+    schema.location = Some(location.to_owned());
+    Ok(schema)
+}
+
+/// Parses XML text with DTDs refused and nesting bounded.
+fn document(text: &str) -> Result<Document<'_>, Error> {
     let options = ParsingOptions {
         allow_dtd: false,
         ..ParsingOptions::default()
@@ -39,7 +63,10 @@ pub fn definitions(text: &str) -> Result<Definitions, Error> {
         }
     })?;
     check_depth(&document)?;
-    let root = document.root_element();
+    Ok(document)
+}
+
+fn definitions_of(root: Node) -> Result<Definitions, Error> {
     match (root.tag_name().namespace(), root.tag_name().name()) {
         (Some(WSDL_NS), "definitions") => {}
         (Some(WSDL20_NS), _) | (_, "description") => return Err(Error::Wsdl20),

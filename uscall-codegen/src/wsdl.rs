@@ -94,6 +94,25 @@ pub struct Schema {
     pub attributes: Vec<Attribute>,
     /// `xsd:import`, `xsd:include` and `xsd:redefine`, in document order.
     pub imports: Vec<Import>,
+    /// The `schemaLocation` this schema was loaded from, for a schema document given beside the
+    /// WSDL; `None` for a schema inside `wsdl:types`.
+    pub location: Option<String>,
+}
+
+impl Definitions {
+    /// Every `schemaLocation` the WSDL's schemas import, include or redefine, as written, in
+    /// document order, without repeats: the files a caller may give the generator.
+    pub fn schema_locations(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for import in self.schemas.iter().flat_map(|s| &s.imports) {
+            if let Some(location) = &import.location
+                && !out.contains(location)
+            {
+                out.push(location.clone());
+            }
+        }
+        out
+    }
 }
 
 /// `xsd:import`, `xsd:include` or `xsd:redefine`.

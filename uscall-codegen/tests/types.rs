@@ -329,3 +329,60 @@ fn an_operation_whose_types_fail_leaves_no_types_behind() {
     assert!(api.operations[0].raw.is_some());
     assert!(api.types.is_empty(), "{:?}", api.types);
 }
+
+#[test]
+fn a_schema_imported_by_location_is_read_from_a_local_copy_and_never_fetched() {
+    use uscall_codegen::{Options, generate};
+    let path = format!(
+        "{}/tests/fixtures/raw_complex_part.wsdl",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let wsdl = std::fs::read(&path).unwrap();
+    let defs = parse::bytes(&wsdl).unwrap();
+    assert_eq!(defs.schema_locations(), ["member.xsd"]);
+    // Without the file: raw, naming it.
+    let without = generate(&wsdl, &Options::default()).unwrap();
+    assert_eq!(without.warnings.len(), 1);
+    assert!(without.warnings[0].reason.contains("`member.xsd`"));
+    // With a local copy, which includes another file by location: typed.
+    let member = br#"<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:tns="urn:rawcomplex" targetNamespace="urn:rawcomplex">
+        <xsd:include schemaLocation="penalty.xsd"/>
+        <xsd:complexType name="Member"><xsd:all><xsd:element name="agente" type="xsd:string"/><xsd:element name="penalidade" type="tns:Penalty"/></xsd:all></xsd:complexType>
+      </xsd:schema>"#;
+    let penalty = br#"<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:rawcomplex">
+        <xsd:simpleType name="Penalty"><xsd:restriction base="xsd:int"/></xsd:simpleType>
+      </xsd:schema>"#;
+    let options = Options {
+        schemas: vec![
+            ("member.xsd".into(), member.to_vec()),
+            ("penalty.xsd".into(), penalty.to_vec()),
+        ],
+        ..Options::default()
+    };
+    let with = generate(&wsdl, &options).unwrap();
+    assert!(with.warnings.is_empty(), "{:?}", with.warnings);
+    assert_eq!(
+        fields(def(&with.api, "Member"))[1].1,
+        &TypeRef::Simple(Builtin::Int)
+    );
+    // Only the include given: the type from the missing file is named in the warning.
+    let options = Options {
+        schemas: vec![("member.xsd".into(), member.to_vec())],
+        ..Options::default()
+    };
+    let partial = generate(&wsdl, &options).unwrap();
+    assert!(
+        partial.warnings[0].reason.contains("`penalty.xsd`"),
+        "{}",
+        partial.warnings[0].reason
+    );
+    // A file that is not a schema is refused, naming it.
+    let options = Options {
+        schemas: vec![("member.xsd".into(), b"<html/>".to_vec())],
+        ..Options::default()
+    };
+    assert_eq!(
+        generate(&wsdl, &options).unwrap_err().to_string(),
+        "the file given for schemaLocation `member.xsd` is `html`, not an `xsd:schema`"
+    );
+}

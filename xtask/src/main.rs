@@ -152,6 +152,7 @@ fn generate(wsdl: &[u8], strict: bool, soap: Option<SoapVersion>) -> Result<Stri
         source: WSDL.to_owned(),
         soap,
         json_answers: true,
+        schemas: local_schemas(wsdl, &workspace_root().join("wsdl"))?,
         ..uscall_codegen::Options::default()
     };
     let generated = uscall_codegen::generate(wsdl, &options)?;
@@ -164,6 +165,38 @@ fn generate(wsdl: &[u8], strict: bool, soap: Option<SoapVersion>) -> Result<Stri
         eprint!("{report}");
     }
     Ok(generated.code)
+}
+
+/// The schema documents the WSDL imports by a relative `schemaLocation` that are saved beside
+/// it (in `dir`, `wsdl/`), and theirs in turn; never fetched. A location without a local copy is
+/// left out: the operations needing it become raw, with a warning naming the file.
+fn local_schemas(wsdl: &[u8], dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
+    let Ok(defs) = uscall_codegen::parse::bytes(wsdl) else {
+        // The generator reports what is wrong with the WSDL itself.
+        return Ok(Vec::new());
+    };
+    let mut pending = defs.schema_locations();
+    let mut found: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(location) = pending.pop() {
+        // Only a plain relative path can name a file beside the WSDL.
+        let relative = !location.contains("://")
+            && !location.starts_with('/')
+            && !location.split(['/', '\\']).any(|c| c == "..");
+        if !relative || !seen.insert(location.clone()) {
+            continue;
+        }
+        let path = dir.join(&location);
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
+        eprintln!("reading {} for schemaLocation `{location}`", path.display());
+        let schema = uscall_codegen::parse::schema_bytes(&bytes, &location)
+            .with_context(|| format!("reading {}", path.display()))?;
+        pending.extend(schema.imports.iter().filter_map(|i| i.location.clone()));
+        found.push((location, bytes));
+    }
+    Ok(found)
 }
 
 /// One `note:` line per note.
@@ -316,6 +349,33 @@ fn fetch_wsdl(f: &Fetch) -> Result<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn schemas_imported_by_location_are_read_beside_the_wsdl_and_nothing_else() {
+        let dir = std::env::temp_dir().join(format!("uscall-xtask-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let schema = |include: &str| {
+            format!(
+                r#"<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:x">{include}</xsd:schema>"#
+            )
+        };
+        std::fs::write(
+            dir.join("a.xsd"),
+            schema(r#"<xsd:include schemaLocation="b.xsd"/>"#),
+        )
+        .unwrap();
+        std::fs::write(dir.join("b.xsd"), schema("")).unwrap();
+        let wsdl = br#"<definitions xmlns="http://schemas.xmlsoap.org/wsdl/" xmlns:xsd="http://www.w3.org/2001/XMLSchema"><types><xsd:schema targetNamespace="urn:y">
+            <xsd:import namespace="urn:x" schemaLocation="a.xsd"/>
+            <xsd:import namespace="urn:z" schemaLocation="missing.xsd"/>
+            <xsd:import namespace="urn:w" schemaLocation="../outside.xsd"/>
+            <xsd:import namespace="urn:v" schemaLocation="http://example.com/v.xsd"/>
+          </xsd:schema></types></definitions>"#;
+        let found = super::local_schemas(wsdl, &dir).unwrap();
+        let names: Vec<&str> = found.iter().map(|(l, _)| l.as_str()).collect();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(names, ["a.xsd", "b.xsd"]);
+    }
+
     use super::*;
 
     /// The same check as `cargo xtask regen --check`, so `cargo test` catches a stale file too.

@@ -86,6 +86,11 @@ impl<'a> Index<'a> {
             .iter()
             .map(|s| s.target_namespace.as_deref())
             .collect();
+        let loaded: std::collections::BTreeSet<&str> = defs
+            .schemas
+            .iter()
+            .filter_map(|s| s.location.as_deref())
+            .collect();
         for schema in &defs.schemas {
             for import in &schema.imports {
                 let ns = match import.kind.as_str() {
@@ -93,6 +98,7 @@ impl<'a> Index<'a> {
                     _ => schema.target_namespace.as_deref(),
                 };
                 if let Some(location) = import.location.as_deref()
+                    && !loaded.contains(location)
                     && (import.kind != "import" || !declared.contains(&ns))
                 {
                     index.external.entry(ns).or_insert(location);
