@@ -142,7 +142,19 @@ async fn rpc_encoded_calls_decode_as_soapclient_and_zeep_decode_them_on_ext_soap
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rpc_encoded_calls_decode_as_soapclient_and_zeep_decode_them_on_nusoap() {
     let server = PhpServer::start(ServerKind::TypesNusoap, &[]).unwrap_or_else(|e| panic!("{e:#}"));
-    // The client generated from the WSDL NuSOAP itself publishes (tests/wsdl-types/nusoap.wsdl).
+    // The client generated from the WSDL NuSOAP itself publishes (tests/wsdl-types/nusoap.wsdl,
+    // a capture): the live one must still generate the same client.
+    let live = uscall_tests::http_request(server.port(), "GET", "/types/encoded.php?wsdl", &[], b"")
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    let captured = uscall_tests::typed::wsdl_path("nusoap");
+    let dir = tempfile::tempdir().unwrap();
+    let live_path = dir.path().join("nusoap.wsdl");
+    std::fs::write(&live_path, &live.body).unwrap();
+    assert_eq!(
+        uscall_tests::typed::generate(&live_path),
+        uscall_tests::typed::generate(&captured),
+        "NuSOAP's live WSDL no longer generates tests/wsdl-types/nusoap.rs: capture it again"
+    );
     let client = client(&server, "/types/encoded.php");
     let calls = encoded_calls!(nusoap, &client);
     let url = format!("http://127.0.0.1:{}/types/encoded.php?wsdl", server.port());

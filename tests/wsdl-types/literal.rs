@@ -220,7 +220,7 @@ pub mod schema {
             ],
         ),
     };
-    /// `Color`, a schema type.
+    /// `Color` of `urn:uscall-types-literal`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Color {
         /// `red`.
@@ -273,7 +273,7 @@ pub mod schema {
     /// The descriptor of [`Color`].
     pub static COLOR: rt::meta::TypeInfo = rt::meta::TypeInfo {
         name: "Color",
-        namespace: "",
+        namespace: "urn:uscall-types-literal",
         rust_name: "Color",
         kind: rt::meta::TypeKind::Enum {
             base: rt::meta::Builtin::String,

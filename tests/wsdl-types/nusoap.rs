@@ -236,7 +236,7 @@ pub mod schema {
             ],
         ),
     };
-    /// `Color`, a schema type.
+    /// `Color` of `urn:uscall-types`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Color {
         /// `red`.
@@ -289,7 +289,7 @@ pub mod schema {
     /// The descriptor of [`Color`].
     pub static COLOR: rt::meta::TypeInfo = rt::meta::TypeInfo {
         name: "Color",
-        namespace: "",
+        namespace: "urn:uscall-types",
         rust_name: "Color",
         kind: rt::meta::TypeKind::Enum {
             base: rt::meta::Builtin::String,

@@ -116,7 +116,8 @@ impl<'a> Types<'a> {
             return self.complex(complex, schema, slot, &q.local);
         }
         if let Some(&(simple, _)) = self.index.simple_types.get(&key(q)) {
-            return self.simple(simple, &q.local);
+            let namespace = q.namespace.clone().unwrap_or_default();
+            return self.simple(simple, &q.local, &namespace);
         }
         Err(match self.index.imported_from(q.namespace.as_deref()) {
             Some(location) => format!(
@@ -143,7 +144,8 @@ impl<'a> Types<'a> {
             return self.complex(complex, schema, Slot::Array(String::new()), hint);
         }
         if let Some(simple) = &element.simple_type {
-            return self.simple(simple, hint);
+            let namespace = schema.target_namespace.clone().unwrap_or_default();
+            return self.simple(simple, hint, &namespace);
         }
         match &element.type_name {
             Some(name) => self.type_ref(name),
@@ -220,7 +222,7 @@ impl<'a> Types<'a> {
                 }
                 Content::Other(what) => return Err(format!("a complex type holding {what}")),
             }
-            types.attributes(complex, &mut fields)?;
+            types.attributes(complex, schema, &mut fields)?;
             Ok(dedup(fields))
         })
     }
@@ -360,7 +362,13 @@ impl<'a> Types<'a> {
         .unwrap_or(TypeRef::Any)
     }
 
-    fn simple(&mut self, simple: &SimpleType, hint: &str) -> Result<TypeRef, Unsupported> {
+    /// A simple type of the schema whose target namespace is `namespace`.
+    fn simple(
+        &mut self,
+        simple: &SimpleType,
+        hint: &str,
+        namespace: &str,
+    ) -> Result<TypeRef, Unsupported> {
         self.nested(|types| match &simple.derivation {
             Derivation::Restriction {
                 base,
@@ -369,7 +377,7 @@ impl<'a> Types<'a> {
             } => {
                 let base_ref = match (base, inline) {
                     (Some(base), _) => types.type_ref(base)?,
-                    (None, Some(inline)) => types.simple(inline, hint)?,
+                    (None, Some(inline)) => types.simple(inline, hint, namespace)?,
                     (None, None) => TypeRef::Simple(Builtin::String),
                 };
                 if enumeration.is_empty() {
@@ -385,11 +393,11 @@ impl<'a> Types<'a> {
                     .map(|v| (v.clone(), namer.variant(v)))
                     .collect();
                 let slot = match &simple.name {
-                    Some(name) => Slot::Named(None, format!("simple:{name}")),
+                    Some(name) => Slot::Named(Some(namespace.to_owned()), format!("simple:{name}")),
                     None => Slot::Array(String::new()),
                 };
                 let xml_name = simple.name.clone().unwrap_or_default();
-                types.register(slot, &xml_name, "", hint, |_| {
+                types.register(slot, &xml_name, namespace, hint, |_| {
                     Ok(TypeDefKind::Enum {
                         base: builtin,
                         values,
@@ -399,7 +407,7 @@ impl<'a> Types<'a> {
             Derivation::List { item, inline } => {
                 let item = match (item, inline) {
                     (Some(item), _) => types.type_ref(item)?,
-                    (None, Some(inline)) => types.simple(inline, hint)?,
+                    (None, Some(inline)) => types.simple(inline, hint, namespace)?,
                     (None, None) => TypeRef::Simple(Builtin::String),
                 };
                 Ok(TypeRef::List(match item {
@@ -521,6 +529,7 @@ impl<'a> Types<'a> {
     fn attributes(
         &mut self,
         complex: &ComplexType,
+        schema: &Schema,
         fields: &mut Vec<Field>,
     ) -> Result<(), Unsupported> {
         let mut attributes: Vec<&Attribute> = complex.attributes.iter().collect();
@@ -551,7 +560,11 @@ impl<'a> Types<'a> {
                 }
                 (None, Some(simple)) => (
                     attribute.name.clone(),
-                    self.simple(simple, &attribute.name)?,
+                    self.simple(
+                        simple,
+                        &attribute.name,
+                        schema.target_namespace.as_deref().unwrap_or_default(),
+                    )?,
                 ),
                 (None, None) => (
                     attribute.name.clone(),
