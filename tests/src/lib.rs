@@ -850,7 +850,7 @@ fn cargo_build(args: &[&str]) {
 /// The `uscall` binary, built if needed.
 pub fn uscall_bin() -> PathBuf {
     static BUILT: OnceLock<()> = OnceLock::new();
-    BUILT.get_or_init(|| cargo_build(&["--package", "uscall-client", "--bin", "uscall"]));
+    BUILT.get_or_init(|| cargo_build(&["--package", "uscall-cli", "--bin", "uscall"]));
     target_dir().join("debug").join("uscall")
 }
 

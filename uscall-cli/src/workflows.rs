@@ -226,7 +226,11 @@ fn file_stem(id: &str) -> String {
 }
 
 /// `uscall recordings`.
-pub async fn recordings(global: &ArgMatches, sub: &ArgMatches) -> Result<(), Failure> {
+pub async fn recordings(
+    operations: &'static [&'static OperationInfo],
+    global: &ArgMatches,
+    sub: &ArgMatches,
+) -> Result<(), Failure> {
     let client = client(global)?;
     let dir = PathBuf::from(sub.get_one::<String>(OUTPUT).expect("required"));
     let format = AudioFormat::from(
@@ -244,7 +248,10 @@ pub async fn recordings(global: &ArgMatches, sub: &ArgMatches) -> Result<(), Fai
         .map_err(|e| Failure::io(&format!("creating {}", dir.display()), e))?;
 
     // The calls of the range that have a recording, from cdrSearch in windows.
-    let op = Client::operation("cdrSearch")
+    let op = operations
+        .iter()
+        .copied()
+        .find(|op| op.name == "cdrSearch")
         .ok_or_else(|| Failure::usage("this PBX has no cdrSearch operation"))?;
     let mut args: Vec<Option<String>> = vec![None; op.params.len()];
     args[arg_index(op, "dataini")] = sub.get_one::<String>("dataini").cloned();
