@@ -108,7 +108,10 @@ async fn a_struct_answer_is_read_tolerantly_into_the_generated_types() {
     let client = Client::new(&url, "t").unwrap();
     let chamado = Raw::new(&client).get_chamado().id(42).await.unwrap();
     let request = served.await.unwrap();
-    assert!(request.contains(r#"<id xsi:type="xsd:integer">42</id>"#), "{request}");
+    assert!(
+        request.contains(r#"<id xsi:type="xsd:integer">42</id>"#),
+        "{request}"
+    );
     let expected = schema::Chamado {
         id: Some(42),
         resumo: "Fila & URA".into(),
@@ -144,10 +147,7 @@ async fn a_struct_answer_is_read_tolerantly_into_the_generated_types() {
         custo: Some(12.5),
     };
     assert_eq!(chamado, expected);
-    assert_eq!(
-        chamado.aberto_em.to_string(),
-        "2025-06-02T10:00:00.5-03:00"
-    );
+    assert_eq!(chamado.aberto_em.to_string(), "2025-06-02T10:00:00.5-03:00");
 }
 
 /// A typed struct goes out as rpc/encoded writes it: `xsi:type` on every accessor, the
@@ -175,7 +175,11 @@ async fn a_struct_part_is_written_with_its_types() {
         estimativa: None,
         custo: None,
     };
-    let id = Raw::new(&client).add_chamado().chamado(chamado).await.unwrap();
+    let id = Raw::new(&client)
+        .add_chamado()
+        .chamado(chamado)
+        .await
+        .unwrap();
     assert_eq!(id, 43);
     let request = served.await.unwrap();
     for piece in [

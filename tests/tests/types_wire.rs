@@ -144,8 +144,9 @@ async fn rpc_encoded_calls_decode_as_soapclient_and_zeep_decode_them_on_nusoap()
     let server = PhpServer::start(ServerKind::TypesNusoap, &[]).unwrap_or_else(|e| panic!("{e:#}"));
     // The client generated from the WSDL NuSOAP itself publishes (tests/wsdl-types/nusoap.wsdl,
     // a capture): the live one must still generate the same client.
-    let live = uscall_tests::http_request(server.port(), "GET", "/types/encoded.php?wsdl", &[], b"")
-        .unwrap_or_else(|e| panic!("{e:#}"));
+    let live =
+        uscall_tests::http_request(server.port(), "GET", "/types/encoded.php?wsdl", &[], b"")
+            .unwrap_or_else(|e| panic!("{e:#}"));
     let captured = uscall_tests::typed::wsdl_path("nusoap");
     let dir = tempfile::tempdir().unwrap();
     let live_path = dir.path().join("nusoap.wsdl");

@@ -68,6 +68,13 @@ pub fn prelude_for(api: &Api, target: Target) -> TokenStream {
     if has_params {
         meta.push(quote!(XsdKind));
     }
+    let has_outputs = api.operations.iter().any(|op| !op.outputs.is_empty());
+    if has_params || has_outputs {
+        meta.extend([quote!(Ty), quote!(Builtin)]);
+    }
+    if has_outputs {
+        meta.extend([quote!(FieldInfo), quote!(FieldForm), quote!(Occurs)]);
+    }
     let texts = api
         .operations
         .iter()

@@ -28,6 +28,8 @@ pub fn module(types: &[TypeDef]) -> TokenStream {
         pub mod schema {
             #![allow(clippy::large_enum_variant, clippy::module_name_repetitions)]
             use super::rt;
+            #[allow(unused_imports)]
+            use rt::meta::{Builtin, FieldForm, FieldInfo, Occurs, Ty, TypeInfo, TypeKind};
             #(#items)*
         }
     }
@@ -46,7 +48,7 @@ fn item(def: &TypeDef) -> TokenStream {
     let (rust, kind) = match &def.kind {
         TypeDefKind::Struct(fields) => (structure(&name, &described, fields), {
             let infos = fields.iter().map(|f| field_info(f, Scope::Schema));
-            quote!(rt::meta::TypeKind::Struct(&[#(#infos),*]))
+            quote!(TypeKind::Struct(&[#(#infos),*]))
         }),
         TypeDefKind::Array { item, item_name } => {
             let item_type = rust_type(item, Scope::Schema);
@@ -58,7 +60,7 @@ fn item(def: &TypeDef) -> TokenStream {
                     #[doc = " A SOAP-encoded array."]
                     pub type #name = Vec<#item_type>;
                 },
-                quote!(rt::meta::TypeKind::Array { item: #item_ty, item_name: #item_name }),
+                quote!(TypeKind::Array { item: #item_ty, item_name: #item_name }),
             )
         }
         TypeDefKind::Enum { base, values } => {
@@ -66,14 +68,14 @@ fn item(def: &TypeDef) -> TokenStream {
             let texts = values.iter().map(|(v, _)| v);
             (
                 enumeration(&name, &described, values),
-                quote!(rt::meta::TypeKind::Enum { base: #base_tokens, values: &[#(#texts),*] }),
+                quote!(TypeKind::Enum { base: #base_tokens, values: &[#(#texts),*] }),
             )
         }
     };
     quote! {
         #rust
         #[doc = #static_doc]
-        pub static #static_name: rt::meta::TypeInfo = rt::meta::TypeInfo {
+        pub static #static_name: TypeInfo = TypeInfo {
             name: #xml_name,
             namespace: #namespace,
             rust_name: #rust_name,
@@ -253,7 +255,7 @@ pub(crate) fn builtin_type(b: Builtin) -> TokenStream {
     }
 }
 
-/// `rt::meta::FieldInfo { ... }`.
+/// `FieldInfo { ... }`.
 pub(crate) fn field_info(f: &Field, scope: Scope) -> TokenStream {
     let Field {
         xml_name,
@@ -267,17 +269,17 @@ pub(crate) fn field_info(f: &Field, scope: Scope) -> TokenStream {
     };
     let ty = ty(&f.ty, scope);
     let occurs = match f.occurs {
-        Occurs::One => quote!(rt::meta::Occurs::One),
-        Occurs::Optional => quote!(rt::meta::Occurs::Optional),
-        Occurs::Many => quote!(rt::meta::Occurs::Many),
+        Occurs::One => quote!(Occurs::One),
+        Occurs::Optional => quote!(Occurs::Optional),
+        Occurs::Many => quote!(Occurs::Many),
     };
     let form = match f.form {
-        FieldForm::Element => quote!(rt::meta::FieldForm::Element),
-        FieldForm::Attribute => quote!(rt::meta::FieldForm::Attribute),
-        FieldForm::Text => quote!(rt::meta::FieldForm::Text),
+        FieldForm::Element => quote!(FieldForm::Element),
+        FieldForm::Attribute => quote!(FieldForm::Attribute),
+        FieldForm::Text => quote!(FieldForm::Text),
     };
     quote! {
-        rt::meta::FieldInfo {
+        FieldInfo {
             name: #xml_name,
             rust_name: #rust_name,
             namespace: #namespace,
@@ -289,30 +291,30 @@ pub(crate) fn field_info(f: &Field, scope: Scope) -> TokenStream {
     }
 }
 
-/// `rt::meta::Ty::...`; a named type is its descriptor static.
+/// `Ty::...`; a named type is its descriptor static.
 pub(crate) fn ty(t: &TypeRef, scope: Scope) -> TokenStream {
     match t {
         TypeRef::Simple(b) => {
             let b = builtin(*b);
-            quote!(rt::meta::Ty::Simple(#b))
+            quote!(Ty::Simple(#b))
         }
         TypeRef::List(b) => {
             let b = builtin(*b);
-            quote!(rt::meta::Ty::List(#b))
+            quote!(Ty::List(#b))
         }
         TypeRef::Named(name) => {
             let name = ident(&crate::names::type_static(name));
             match scope {
-                Scope::Schema => quote!(rt::meta::Ty::Named(&#name)),
-                Scope::Top => quote!(rt::meta::Ty::Named(&schema::#name)),
+                Scope::Schema => quote!(Ty::Named(&#name)),
+                Scope::Top => quote!(Ty::Named(&schema::#name)),
             }
         }
-        TypeRef::Any => quote!(rt::meta::Ty::Any),
+        TypeRef::Any => quote!(Ty::Any),
     }
 }
 
-/// `rt::meta::Builtin::Int`.
+/// `Builtin::Int`.
 pub(crate) fn builtin(b: Builtin) -> TokenStream {
     let name = ident(&format!("{b:?}"));
-    quote!(rt::meta::Builtin::#name)
+    quote!(Builtin::#name)
 }
