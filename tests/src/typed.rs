@@ -162,16 +162,5 @@ pub fn answer_json(
     op: &uscall_client::meta::OperationInfo,
     value: &uscall_client::value::Value,
 ) -> serde_json::Value {
-    use uscall_client::meta::Occurs;
-    use uscall_client::value::{Value, json};
-    match op.outputs {
-        [] => serde_json::Value::Null,
-        [only] => match (only.occurs, value) {
-            (Occurs::Many, Value::List(items)) => {
-                serde_json::Value::Array(items.iter().map(|v| json::to_json(v, only.ty)).collect())
-            }
-            _ => json::to_json(value, only.ty),
-        },
-        several => json::fields_to_json(value, several),
-    }
+    uscall_client::value::json::answer_to_json(value, op.outputs)
 }

@@ -160,13 +160,12 @@ fn operation_command(op: &'static OperationInfo) -> Command {
         ))
         .after_help(EXIT_CODES);
     for p in op.user_params() {
-        let note = if p.required { "" } else { " (optional)" };
         sub = sub.arg(
             Arg::new(p.cli_name)
                 .long(p.cli_name)
                 .value_name(p.name.to_uppercase())
                 .required(p.required)
-                .help(format!("Part `{}`, {}{note}", p.name, p.xsd_type)),
+                .help(crate::typed::help(p)),
         );
     }
     sub

@@ -11,7 +11,10 @@ use uscall_client::{Client, Error, Response, Retries, models};
 mod args;
 mod output;
 mod sanitize;
+mod typed;
 mod workflows;
+
+pub use typed::Conventions;
 
 use output::Format;
 
@@ -38,15 +41,27 @@ fn init_tracing() {
 ///
 /// Call it once per process: it installs the global `tracing` subscriber.
 pub fn run(operations: &'static [&'static OperationInfo]) -> ExitCode {
+    run_with(operations, Conventions { json_answers: true })
+}
+
+/// [`run`] over a table generated with other [`Conventions`] than the USCall ones (any WSDL
+/// `uscall_codegen` generates a client for).
+pub fn run_with(
+    operations: &'static [&'static OperationInfo],
+    conventions: Conventions,
+) -> ExitCode {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("Failed building the Runtime")
-        .block_on(dispatch(operations))
+        .block_on(dispatch(operations, conventions))
 }
 
 /// Parses the arguments, runs the subcommand, and reports a failure on stderr as its exit status.
-async fn dispatch(operations: &'static [&'static OperationInfo]) -> ExitCode {
+async fn dispatch(
+    operations: &'static [&'static OperationInfo],
+    conventions: Conventions,
+) -> ExitCode {
     init_tracing();
     let matches = args::cli(operations).get_matches();
     let Some((name, sub)) = matches.subcommand() else {
@@ -60,7 +75,7 @@ async fn dispatch(operations: &'static [&'static OperationInfo]) -> ExitCode {
             .copied()
             .find(|op| op.cli_name == name)
             .expect("subcommands come from the operations table");
-        call(&matches, op, sub).await
+        call(&matches, op, sub, conventions).await
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -128,17 +143,22 @@ impl From<Error> for Failure {
     }
 }
 
-/// Builds the client from the global flags and environment.
-fn client(global: &ArgMatches) -> Result<Client, Failure> {
+/// Builds the client from the global flags and environment; `token`: whether the operation has
+/// a token part (a WSDL without one needs no `--token`).
+fn client(global: &ArgMatches, token: bool) -> Result<Client, Failure> {
     let url = global.get_one::<String>("url").ok_or_else(|| {
         Failure::usage(
             "no URL: pass --url https://HOST/aplicativos/webservice/wsuscall.php or set USCALL_URL",
         )
     })?;
-    let token = global
-        .get_one::<String>("token")
-        .ok_or_else(|| Failure::usage("no token: set USCALL_TOKEN or pass --token"))?;
-    let mut builder = Client::builder(url).token(token.as_str());
+    let mut builder = Client::builder(url);
+    match global.get_one::<String>("token") {
+        Some(value) => builder = builder.token(value.as_str()),
+        None if token => {
+            return Err(Failure::usage("no token: set USCALL_TOKEN or pass --token"));
+        }
+        None => {}
+    }
     if let Some(path) = global.get_one::<String>("ca-cert") {
         builder = builder.ca_cert_file(path)?;
     }
@@ -209,15 +229,26 @@ async fn call(
     global: &ArgMatches,
     op: &'static OperationInfo,
     sub: &ArgMatches,
+    conventions: Conventions,
 ) -> Result<(), Failure> {
     let format = *global.get_one::<Format>("format").expect("has a default");
-    let client = client(global)?;
-    let args = op_args(op, sub)?;
+    let client = client(global, op.params.iter().any(|p| p.token))?;
     let formulas = if global.get_flag("csv-verbatim") {
         sanitize::Formulas::Verbatim
     } else {
         sanitize::Formulas::Neutralise
     };
+    let json_answer = typed::json_answer(op, conventions);
+    if op.raw().is_none() && !(typed::simple_parts(op) && json_answer) {
+        // Parts of the WSDL's own types, or an answer that is not the USCall JSON document.
+        let values = typed::values(op, sub)?;
+        if !json_answer {
+            return typed::call(&client, op, values).await;
+        }
+        let response = client.call_values(op, values).await?;
+        return print_response(op, response, format, formulas);
+    }
+    let args = op_args(op, sub)?;
     if let Some(raw) = op.raw() {
         let answer = if raw.one_way {
             client.call_one_way(op, args).await?
@@ -246,6 +277,16 @@ async fn call(
             .map_err(|e| Failure::io("writing the answer", e));
     }
     let response = client.call(op, args).await?;
+    print_response(op, response, format, formulas)
+}
+
+/// Prints a JSON answer in `format`, once checked for the service's refusal.
+fn print_response(
+    op: &'static OperationInfo,
+    response: Response,
+    format: Format,
+    formulas: sanitize::Formulas,
+) -> Result<(), Failure> {
     check_service(op, &response)?;
     // The answer is shown without the token or a password, even where the PBX echoes them.
     let json = response.into_redacted_json();

@@ -231,7 +231,7 @@ pub async fn recordings(
     global: &ArgMatches,
     sub: &ArgMatches,
 ) -> Result<(), Failure> {
-    let client = client(global)?;
+    let client = client(global, true)?;
     let dir = PathBuf::from(sub.get_one::<String>(OUTPUT).expect("required"));
     let format = AudioFormat::from(
         sub.get_one::<String>("formato")

@@ -118,7 +118,7 @@ impl Response {
 }
 
 /// Replaces secrets in the strings of `value`, and the values of secret-named members.
-fn redact_value(value: &mut Value, secrets: &Secrets) {
+pub(crate) fn redact_value(value: &mut Value, secrets: &Secrets) {
     match value {
         Value::String(s) => {
             if let std::borrow::Cow::Owned(redacted) = secrets.redact(s) {

@@ -193,9 +193,9 @@ impl ClientBuilder {
     /// Builds the client.
     pub fn build(self) -> Result<Client> {
         let endpoint = endpoint_url(&self.url)?;
-        let token = self.token.ok_or_else(|| {
-            Error::Config("no token configured: set one with ClientBuilder::token".into())
-        })?;
+        // A WSDL without a token part needs none; a call to an operation with one is refused
+        // before anything is sent when none is set (see `build_and_send`).
+        let token = self.token.unwrap_or(Secret(String::new()));
         let http = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
             .redirect(reqwest::redirect::Policy::none())
@@ -431,6 +431,13 @@ impl Client {
             });
         }
         let token = self.inner.token.0.as_str();
+        if token.is_empty() && op.params.iter().any(|p| p.token) {
+            return Err(Error::Config(format!(
+                "{}: the operation has a token part and no token is configured: set one with \
+                 ClientBuilder::token",
+                op.name
+            )));
+        }
         let (body, secrets) = match &args {
             Args::Texts(args) => {
                 let values: Vec<Option<&str>> = op

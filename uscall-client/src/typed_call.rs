@@ -44,14 +44,46 @@ impl Client {
         op: &'static OperationInfo,
         args: Vec<Option<Value>>,
     ) -> Result<T> {
+        self.call_reading(op, args, |value, _| {
+            T::from_value(value).map_err(|e| mismatch(op, &e))
+        })
+        .await
+    }
+
+    /// [`Client::call_typed`] for dynamic callers such as the command line: the answer read by
+    /// the operation's declared outputs as JSON (see [`crate::value::json::answer_to_json`]),
+    /// with the call's secrets taken out as [`Response::into_redacted_json`] takes them out.
+    pub async fn call_json(
+        &self,
+        op: &'static OperationInfo,
+        args: Vec<Option<Value>>,
+    ) -> Result<serde_json::Value> {
+        self.call_reading(op, args, |value, secrets| {
+            let mut json = crate::value::json::answer_to_json(&value, op.outputs);
+            crate::answer::redact_value(&mut json, secrets);
+            Ok(json)
+        })
+        .await
+    }
+
+    /// Calls `op` with values and reads its answer by its declared outputs into a [`Value`],
+    /// which `finish` turns into what the caller wants, given the call's secrets.
+    async fn call_reading<T: Send + 'static>(
+        &self,
+        op: &'static OperationInfo,
+        args: Vec<Option<Value>>,
+        finish: impl FnOnce(Value, &Secrets) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
         let one_way = op.outputs.is_empty();
         let send = move |body, secrets: Arc<Secrets>| async move {
             let want = Want::Element { one_way };
             let attempt = |body| self.send_once_for(op, body, want);
             let (xml, deadline) =
                 crate::retry::run_attempts(self, op, body, &secrets, attempt).await?;
-            self.decoding(op, xml.len(), deadline, move || decode(op, &xml))
-                .await
+            self.decoding(op, xml.len(), deadline, move || {
+                finish(decode(op, &xml)?, &secrets)
+            })
+            .await
         };
         self.call_sending(op, Args::Values(args), send, |_| "ok")
             .await
@@ -91,23 +123,29 @@ impl Client {
     }
 }
 
-/// Reads the response element's XML (empty for a one-way answer) by `op.outputs` into `T`.
-fn decode<T: SoapValue>(op: &'static OperationInfo, xml: &str) -> Result<T> {
+/// Reads the response element's XML (empty for a one-way answer) by `op.outputs`.
+fn decode(op: &'static OperationInfo, xml: &str) -> Result<Value> {
+    if xml.trim().is_empty() {
+        return Ok(Value::Nil);
+    }
     let malformed = |message: String| Error::Malformed {
         operation: op.name,
         message,
         excerpt: xml.chars().take(EXCERPT_CHARS).collect(),
     };
-    let value = if xml.trim().is_empty() {
-        Value::Nil
-    } else {
-        let element = Element::parse(xml)
-            .map_err(|e| malformed(format!("the response element is not readable: {e}")))?;
-        read::read_answer(&element, op.outputs)
-            .map_err(|e| malformed(format!("the answer does not match its declared type: {e}")))?
-    };
-    T::from_value(value)
+    let element = Element::parse(xml)
+        .map_err(|e| malformed(format!("the response element is not readable: {e}")))?;
+    read::read_answer(&element, op.outputs)
         .map_err(|e| malformed(format!("the answer does not match its declared type: {e}")))
+}
+
+/// An answer read, but not of the Rust type asked for.
+fn mismatch(op: &'static OperationInfo, error: &crate::value::ValueError) -> Error {
+    Error::Malformed {
+        operation: op.name,
+        message: format!("the answer does not match its declared type: {error}"),
+        excerpt: String::new(),
+    }
 }
 
 #[cfg(test)]
@@ -130,24 +168,29 @@ mod tests {
         Box::leak(Box::new(OperationInfo { outputs, ..*base }))
     }
 
+    /// What `call_typed::<T>` makes of the response element `xml`.
+    fn decode_as<T: SoapValue>(op: &'static OperationInfo, xml: &str) -> Result<T> {
+        decode(op, xml).and_then(|v| T::from_value(v).map_err(|e| mismatch(op, &e)))
+    }
+
     #[test]
     fn decodes_the_declared_output_or_says_where_it_does_not_fit() {
         let op = op(&OUT);
         let xml = "<ns1:addResponse xmlns:ns1=\"urn:x\"><addReturn>5</addReturn></ns1:addResponse>";
-        assert_eq!(decode::<i32>(op, xml).unwrap(), 5);
+        assert_eq!(decode_as::<i32>(op, xml).unwrap(), 5);
         let bad = "<r><return>five</return></r>";
-        let err = decode::<i32>(op, bad).unwrap_err();
+        let err = decode_as::<i32>(op, bad).unwrap_err();
         assert!(matches!(err, Error::Malformed { .. }), "{err:?}");
         assert!(err.to_string().contains("an xsd:int (i32)"), "{err}");
-        let err = decode::<i32>(op, "<r><return>").unwrap_err();
+        let err = decode_as::<i32>(op, "<r><return>").unwrap_err();
         assert!(matches!(err, Error::Malformed { .. }), "{err:?}");
     }
 
     #[test]
     fn an_answer_of_nothing_is_unit() {
         let op = op(&[]);
-        decode::<()>(op, "").unwrap();
-        decode::<()>(op, "<r/>").unwrap();
+        decode_as::<()>(op, "").unwrap();
+        decode_as::<()>(op, "<r/>").unwrap();
     }
 
     /// A server that answers one request with `status` and `body`, and hands back the request.

@@ -60,6 +60,44 @@ pub fn from_json(json: &Json, ty: Ty) -> Result<Value, ValueError> {
     }
 }
 
+/// The value of a part given as command-line text: a simple value (or an enum's) as its text,
+/// checked; a list as JSON or its items separated by spaces; a struct or an array (and a part
+/// that repeats, `many`) as JSON.
+pub fn from_text(text: &str, ty: Ty, many: bool) -> Result<Value, ValueError> {
+    let json = || {
+        serde_json::from_str::<Json>(text)
+            .map_err(|e| ValueError::new(format!("is not JSON ({e}): {}", excerpt(text))))
+    };
+    if many {
+        return match json()? {
+            Json::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| from_json(v, ty).map_err(|e| e.at(format!("[{i}]"))))
+                .collect::<Result<_, _>>()
+                .map(Value::List),
+            other => Err(wrong("a JSON array (the part repeats)", &other)),
+        };
+    }
+    match ty {
+        Ty::Simple(builtin) => {
+            let text = match builtin {
+                Builtin::String | Builtin::AnyUri => text,
+                _ => text.trim(),
+            };
+            check(builtin, text)?;
+            Ok(Value::Text(text.to_owned()))
+        }
+        Ty::Named(info) if matches!(info.kind, TypeKind::Enum { .. }) => {
+            from_json(&Json::String(text.to_owned()), ty)
+        }
+        Ty::List(_) if !text.trim_start().starts_with('[') => {
+            from_json(&Json::String(text.to_owned()), ty)
+        }
+        _ => from_json(&json()?, ty),
+    }
+}
+
 /// The value of one field given in JSON.
 pub fn field_from_json(json: &Json, field: &FieldInfo) -> Result<Value, ValueError> {
     match (field.occurs, json) {
@@ -219,6 +257,22 @@ pub fn to_json(value: &Value, ty: Ty) -> Json {
                 .map(|(n, v)| (n.clone(), to_json(v, Ty::Any)))
                 .collect(),
         ),
+    }
+}
+
+/// An operation's answer, read by its declared `outputs` (see [`crate::Client::call_typed`]), as
+/// JSON: the one output's value (a repeated one as an array), an object of several, `null` for
+/// none.
+pub fn answer_to_json(value: &Value, outputs: &[FieldInfo]) -> Json {
+    match outputs {
+        [] => Json::Null,
+        [only] => match (only.occurs, value) {
+            (crate::meta::Occurs::Many, Value::List(items)) => {
+                Json::Array(items.iter().map(|v| to_json(v, only.ty)).collect())
+            }
+            _ => to_json(value, only.ty),
+        },
+        several => fields_to_json(value, several),
     }
 }
 
