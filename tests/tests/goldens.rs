@@ -194,3 +194,41 @@ async fn a_struct_part_is_written_with_its_types() {
     assert!(!request.contains("<categoria"), "{request}");
     assert!(!request.contains("<name"), "{request}");
 }
+
+/// A client needs a token only for operations that have a token part: one without is refused
+/// before anything is sent, naming the operation; one with none is called without.
+#[tokio::test]
+async fn a_token_is_needed_only_by_operations_with_a_token_part() {
+    use uscall_tests::fixtures::encoded_structs;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/svc", listener.local_addr().unwrap());
+    let client = Client::builder(&url).build().unwrap();
+    let error = encoded_structs::Raw::new(&client)
+        .get_chamado()
+        .id(1)
+        .await
+        .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("getChamado: the operation has a token part and no token"),
+        "{error}"
+    );
+    // Nothing reached the server.
+    let accepted =
+        tokio::time::timeout(std::time::Duration::from_millis(200), listener.accept()).await;
+    assert!(accepted.is_err(), "a connection was made");
+    // An operation without a token part goes out without one.
+    let answer = ENVELOPE.replace(
+        "BODY",
+        r#"<ns:pingResponse xmlns:ns="urn:uscall-types"><return>pong</return></ns:pingResponse>"#,
+    );
+    let (url, served) = serve_once(http(&answer)).await;
+    let client = Client::builder(&url).build().unwrap();
+    let pong = uscall_tests::typed::encoded::Raw::new(&client)
+        .ping()
+        .await
+        .unwrap();
+    assert_eq!(pong, "pong");
+    assert!(!served.await.unwrap().contains("token"));
+}
