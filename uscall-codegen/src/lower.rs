@@ -58,6 +58,19 @@ pub fn api_preferring(defs: &Definitions, prefer: Option<SoapVersion>) -> Result
 
 /// [`api`] with every setting.
 pub fn api_with(defs: &Definitions, settings: Settings) -> Result<Api, Error> {
+    // What a port type operation its binding leaves out is lowered with: nothing known.
+    let unbound: BTreeMap<&str, BindingOperation> = defs
+        .port_types
+        .iter()
+        .flat_map(|p| &p.operations)
+        .map(|op| {
+            let binding_op = BindingOperation {
+                name: op.name.clone(),
+                ..BindingOperation::default()
+            };
+            (op.name.as_str(), binding_op)
+        })
+        .collect();
     let index = Index::new(defs);
     let types = RefCell::new(Types::new(&index));
     let (chosen, notes) = bindings::choose(defs, &index, settings.soap)?;
@@ -80,13 +93,10 @@ pub fn api_with(defs: &Definitions, settings: Settings) -> Result<Api, Error> {
             .map(|op| (op.name.as_str(), op))
             .collect();
         for port_op in &port_type.operations {
-            let binding_op = binding_ops
-                .get(port_op.name.as_str())
-                .copied()
-                .ok_or_else(|| Error::MissingBindingOperation {
-                    operation: port_op.name.clone(),
-                    binding: binding.name.clone(),
-                })?;
+            // An operation the binding leaves out still gets a (raw) method: the rest of the
+            // WSDL is not lost to it.
+            let bound = binding_ops.get(port_op.name.as_str()).copied();
+            let binding_op = bound.unwrap_or_else(|| &unbound[port_op.name.as_str()]);
             let lowerer = OperationLowerer {
                 defs,
                 index: &index,
@@ -96,7 +106,14 @@ pub fn api_with(defs: &Definitions, settings: Settings) -> Result<Api, Error> {
                 binding_op,
             };
             let checkpoint = types.borrow().checkpoint();
-            let mut operation = match lowerer.lower(&mut namer, settings.json_answers) {
+            let lowered = match bound {
+                Some(_) => lowerer.lower(&mut namer, settings.json_answers),
+                None => Err(Error::MissingBindingOperation {
+                    operation: port_op.name.clone(),
+                    binding: binding.name.clone(),
+                }),
+            };
+            let mut operation = match lowered {
                 Ok(operation) => operation,
                 // One operation the generator cannot express must not cost the whole WSDL.
                 Err(error) => {

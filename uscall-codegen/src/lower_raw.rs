@@ -19,6 +19,9 @@ pub(crate) fn reason(error: &Error) -> Option<String> {
             format!("{what} refers to element `{element}`, which is not declared in the types")
         }
         Error::MissingMessage { message, .. } => format!("message `{message}` is not defined"),
+        Error::MissingBindingOperation { binding, .. } => {
+            format!("binding `{binding}` does not bind it (no SOAPAction, style or use is known)")
+        }
         Error::UndeclaredPrefix { qname, .. } => {
             format!("the namespace prefix in `{qname}` is not declared")
         }

@@ -21,14 +21,7 @@ fn error(wsdl: impl AsRef<[u8]>) -> String {
 const STRING: &str = r#"<part name="token" type="xsd:string"/>"#;
 
 #[test]
-fn missing_binding_operation_port_type_and_binding() {
-    let doc = wsdl(
-        "",
-        &messages("op", STRING),
-        &port_op("op", ""),
-        &binding("rpc", ""),
-    );
-    assert_eq!(error(doc), "operation `op` is not in binding `B`");
+fn missing_port_type_and_binding() {
     let doc = wsdl("", &messages("op", STRING), "", &binding("rpc", "")).replace("tns:P", "tns:Q");
     assert_eq!(
         error(doc),

@@ -103,6 +103,20 @@ fn operations_that_are_not_request_response() {
 }
 
 #[test]
+fn an_operation_its_binding_leaves_out() {
+    let doc = wsdl(
+        "",
+        &messages("op", STRING),
+        &port_op("op", ""),
+        &binding("rpc", ""),
+    );
+    assert_eq!(
+        warning(doc),
+        "operation `op`: binding `B` does not bind it (no SOAPAction, style or use is known); generated as a raw method"
+    );
+}
+
+#[test]
 fn undeclared_prefix() {
     let doc = rpc("", STRING, "").replace(r#"message="tns:opIn""#, r#"message="zz:opIn""#);
     assert_eq!(
