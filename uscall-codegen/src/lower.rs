@@ -634,34 +634,8 @@ fn kind(b: Builtin) -> XsdKind {
 /// The `xsi:type` a simple value is sent with, as the envelope writes it.
 fn written_type(ty: &TypeRef) -> String {
     match ty {
-        TypeRef::Simple(b) => format!("xsd:{}", builtin_name(*b)),
+        TypeRef::Simple(b) => format!("xsd:{}", b.xsd_name()),
         _ => "xsd:anyType".to_owned(),
-    }
-}
-
-fn builtin_name(b: Builtin) -> &'static str {
-    match b {
-        Builtin::String => "string",
-        Builtin::Boolean => "boolean",
-        Builtin::Byte => "byte",
-        Builtin::Short => "short",
-        Builtin::Int => "int",
-        Builtin::Long => "long",
-        Builtin::Integer => "integer",
-        Builtin::UnsignedByte => "unsignedByte",
-        Builtin::UnsignedShort => "unsignedShort",
-        Builtin::UnsignedInt => "unsignedInt",
-        Builtin::UnsignedLong => "unsignedLong",
-        Builtin::Float => "float",
-        Builtin::Double => "double",
-        Builtin::Decimal => "decimal",
-        Builtin::Date => "date",
-        Builtin::DateTime => "dateTime",
-        Builtin::Time => "time",
-        Builtin::Duration => "duration",
-        Builtin::Base64Binary => "base64Binary",
-        Builtin::HexBinary => "hexBinary",
-        Builtin::AnyUri => "anyURI",
     }
 }
 

@@ -110,6 +110,35 @@ pub enum Builtin {
     AnyUri,
 }
 
+impl Builtin {
+    /// The XSD local name written in `xsi:type` (`int`).
+    pub fn xsd_name(self) -> &'static str {
+        match self {
+            Builtin::String => "string",
+            Builtin::Boolean => "boolean",
+            Builtin::Byte => "byte",
+            Builtin::Short => "short",
+            Builtin::Int => "int",
+            Builtin::Long => "long",
+            Builtin::Integer => "integer",
+            Builtin::UnsignedByte => "unsignedByte",
+            Builtin::UnsignedShort => "unsignedShort",
+            Builtin::UnsignedInt => "unsignedInt",
+            Builtin::UnsignedLong => "unsignedLong",
+            Builtin::Float => "float",
+            Builtin::Double => "double",
+            Builtin::Decimal => "decimal",
+            Builtin::Date => "date",
+            Builtin::DateTime => "dateTime",
+            Builtin::Time => "time",
+            Builtin::Duration => "duration",
+            Builtin::Base64Binary => "base64Binary",
+            Builtin::HexBinary => "hexBinary",
+            Builtin::AnyUri => "anyURI",
+        }
+    }
+}
+
 /// A reference to a type from a part, a field or an array.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TypeRef {

@@ -107,7 +107,7 @@ fn run(args: Vec<String>) -> Result<()> {
             f.insecure = insecure;
             let wsdl = fetch_wsdl(&f)?;
             // Refuse to replace the checked-in WSDL with something the generator cannot use.
-            generate(&wsdl, strict, soap)
+            generate(&wsdl, &root, strict, soap)
                 .with_context(|| format!("the WSDL served at {} is not usable", f.url))?;
             ensure_file_contents(&root.join(WSDL), &wsdl, Mode::Write, "")?;
         }
@@ -134,7 +134,7 @@ fn regen(root: &Path, mode: Mode, strict: bool, soap: Option<SoapVersion>) -> Re
     let wsdl_path = root.join(WSDL);
     let wsdl = std::fs::read(&wsdl_path)
         .with_context(|| format!("cannot read {}", wsdl_path.display()))?;
-    let code = generate(&wsdl, strict, soap)
+    let code = generate(&wsdl, root, strict, soap)
         .with_context(|| format!("cannot generate code from {WSDL}"))?;
     let command = uscall_codegen::render::Header {
         source: WSDL.to_owned(),
@@ -147,12 +147,12 @@ fn regen(root: &Path, mode: Mode, strict: bool, soap: Option<SoapVersion>) -> Re
 /// The generated code. Each operation generated as a raw method is a warning on stderr, with a
 /// summary after them; with `strict` they are an error instead. Notes (which SOAP version was
 /// taken) go to stderr too, and are never errors.
-fn generate(wsdl: &[u8], strict: bool, soap: Option<SoapVersion>) -> Result<String> {
+fn generate(wsdl: &[u8], root: &Path, strict: bool, soap: Option<SoapVersion>) -> Result<String> {
     let options = uscall_codegen::Options {
         source: WSDL.to_owned(),
         soap,
         json_answers: true,
-        schemas: local_schemas(wsdl, &workspace_root().join("wsdl"))?,
+        schemas: local_schemas(wsdl, &root.join("wsdl"))?,
         ..uscall_codegen::Options::default()
     };
     let generated = uscall_codegen::generate(wsdl, &options)?;
@@ -403,8 +403,10 @@ mod tests {
         let e = format!("{:#}", regen(&root, Mode::Write, true, None).unwrap_err());
         assert!(
             e.contains(
-                "error: operation `addQueueMember`: part `membro` of type `tns:Member`, which is \
-                 a complex type, is not supported; generated as a raw method\n1 of 2 operations are raw"
+                "error: operation `addQueueMember`: part `membro`: type `tns:Member` is in schema \
+                 `member.xsd`, which the WSDL imports by `schemaLocation`; the generator never \
+                 fetches it (save it beside the WSDL to have it read); generated as a raw \
+                 method\n1 of 2 operations are raw"
             ),
             "{e}"
         );
@@ -433,10 +435,21 @@ mod tests {
         assert_eq!(
             report.as_deref(),
             Some(
-                "warning: operation `addQueueMember`: part `membro` of type `tns:Member`, which \
-                 is a complex type, is not supported; generated as a raw method\n1 of 2 operations are raw\n"
+                "warning: operation `addQueueMember`: part `membro`: type `tns:Member` is in \
+                 schema `member.xsd`, which the WSDL imports by `schemaLocation`; the generator \
+                 never fetches it (save it beside the WSDL to have it read); generated as a raw \
+                 method\n1 of 2 operations are raw\n"
             )
         );
+        // Saved beside the WSDL, the schema is read: nothing is raw, --strict passes.
+        std::fs::write(
+            root.join("wsdl/member.xsd"),
+            r#"<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:rawcomplex"><xsd:complexType name="Member"><xsd:all><xsd:element name="agente" type="xsd:string"/></xsd:all></xsd:complexType></xsd:schema>"#,
+        )
+        .unwrap();
+        regen(&root, Mode::Write, true, None).unwrap();
+        let code = std::fs::read_to_string(&generated).unwrap();
+        assert!(code.contains("pub struct Member"), "{code}");
         std::fs::remove_dir_all(&root).unwrap();
     }
 

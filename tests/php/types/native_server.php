@@ -22,22 +22,9 @@ const TYPES_ROUTES = [
     '/types/literal.php' => ['literal.wsdl', 'LiteralTypes'],
 ];
 
+require dirname(__DIR__) . '/router.php';
 $path = parse_url($_SERVER['REQUEST_URI'] ?? '/', PHP_URL_PATH);
-if (!isset(TYPES_ROUTES[$path])) {
-    http_response_code(404);
-    header('Content-Type: text/plain; charset=UTF-8');
-    echo "Not found: $path\n";
-    return true;
-}
-
-ini_set('display_errors', '0');
-ini_set('log_errors', '1');
-ini_set('soap.wsdl_cache_enabled', '0');
-
-if (!extension_loaded('soap')) {
-    error_log('PHP soap extension missing: apt-get install php-soap');
-    http_response_code(500);
-    echo "PHP soap extension missing: apt-get install php-soap\n";
+if (router_refuses($path, array_keys(TYPES_ROUTES)) || router_lacks_soap()) {
     return true;
 }
 

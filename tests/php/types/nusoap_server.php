@@ -22,18 +22,13 @@
 const TYPES_PATH = '/types/encoded.php';
 const TYPES_NS = 'urn:uscall-types';
 
+require dirname(__DIR__) . '/router.php';
 $path = parse_url($_SERVER['REQUEST_URI'] ?? '/', PHP_URL_PATH);
-if ($path !== TYPES_PATH) {
-    http_response_code(404);
-    header('Content-Type: text/plain; charset=UTF-8');
-    echo "Not found: $path\n";
+if (router_refuses($path, [TYPES_PATH])) {
     return true;
 }
-
 // NuSOAP is PHP-4/5 code: its deprecations must never reach the response body.
 error_reporting(E_ALL & ~E_DEPRECATED);
-ini_set('display_errors', '0');
-ini_set('log_errors', '1');
 
 require dirname(__DIR__) . '/nusoap_loader.php';
 require __DIR__ . '/types_data.php';
