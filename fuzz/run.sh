@@ -22,10 +22,11 @@ declare -A seeds=(
     [overlay]="fuzz/seeds/overlay"
     [recording]="fuzz/seeds/recording"
     [wsdl]="uscall-codegen/tests/fixtures wsdl"
+    [typed]="fuzz/seeds/typed"
 )
-declare -A dicts=([response]=xml [overlay]=json [recording]=xml [wsdl]=xml)
+declare -A dicts=([response]=xml [overlay]=json [recording]=xml [wsdl]=xml [typed]=xml)
 
-for target in response overlay recording wsdl; do
+for target in response overlay recording wsdl typed; do
     echo "== cargo fuzz run $target for ${seconds}s"
     mkdir -p "fuzz/corpus/$target"
     # shellcheck disable=SC2086 # the seed list is split on purpose

@@ -14,6 +14,10 @@ use crate::{Response, envelope};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+mod typed;
+
+pub use typed::typed_answer;
+
 /// The token the fuzzing entry points redact, as a client configured with it would.
 pub const TOKEN: &str = "fuzz-token";
 
