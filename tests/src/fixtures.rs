@@ -73,3 +73,6 @@ pub mod unusual_prefixes;
 #[path = "../../uscall-codegen/tests/fixtures/utf8_bom.rs"]
 #[rustfmt::skip]
 pub mod utf8_bom;
+#[path = "../../uscall-codegen/tests/fixtures/xsd_odds.rs"]
+#[rustfmt::skip]
+pub mod xsd_odds;

@@ -232,3 +232,25 @@ async fn a_token_is_needed_only_by_operations_with_a_token_part() {
     assert_eq!(pong, "pong");
     assert!(!served.await.unwrap().contains("token"));
 }
+
+/// Every golden is compiled (`uscall_tests::fixtures`); this says none is left out of it.
+#[test]
+fn every_golden_is_compiled() {
+    let dir = uscall_tests::repo_root().join("uscall-codegen/tests/fixtures");
+    let listed =
+        std::fs::read_to_string(uscall_tests::repo_root().join("tests/src/fixtures.rs")).unwrap();
+    let mut missing = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "rs") {
+            let name = path.file_stem().unwrap().to_str().unwrap().to_owned();
+            if !listed.contains(&format!("pub mod {name};")) {
+                missing.push(name);
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "add to tests/src/fixtures.rs: {missing:?}"
+    );
+}

@@ -114,3 +114,34 @@ fn generate_matches_the_stages_run_one_by_one() {
         );
     }
 }
+
+/// No operation of a fixture is lost: every operation of every port type a SOAP binding binds is
+/// a method, typed or raw, and the file names each once.
+#[test]
+fn every_bound_operation_is_generated() {
+    for wsdl in fixtures() {
+        let bytes = std::fs::read(&wsdl).expect("fixture");
+        let defs = parse::bytes(&bytes).expect("parse");
+        let mut expected: Vec<String> = Vec::new();
+        let mut seen_port_types = Vec::new();
+        for binding in defs.bindings.iter().filter(|b| b.soap.is_some()) {
+            let port_type = &binding.port_type.local;
+            if seen_port_types.contains(port_type) {
+                continue;
+            }
+            seen_port_types.push(port_type.clone());
+            if let Some(pt) = defs.port_types.iter().find(|p| &p.name == port_type) {
+                expected.extend(pt.operations.iter().map(|op| op.name.clone()));
+            }
+        }
+        let api = lower::api(&defs).expect("lower");
+        let mut generated: Vec<String> = api
+            .operations
+            .iter()
+            .map(|op| op.xml_name.clone())
+            .collect();
+        expected.sort();
+        generated.sort();
+        assert_eq!(generated, expected, "{}", wsdl.display());
+    }
+}

@@ -12,13 +12,48 @@ static NODE: TypeInfo = TypeInfo {
     namespace: "urn:fuzz",
     rust_name: "Node",
     kind: TypeKind::Struct(&[
-        field("label", Ty::Simple(Builtin::String), Occurs::One, FieldForm::Element),
-        field("id", Ty::Simple(Builtin::Int), Occurs::Optional, FieldForm::Attribute),
-        field("when", Ty::Simple(Builtin::DateTime), Occurs::Optional, FieldForm::Element),
-        field("data", Ty::Simple(Builtin::Base64Binary), Occurs::Optional, FieldForm::Element),
-        field("ids", Ty::List(Builtin::Long), Occurs::Optional, FieldForm::Element),
-        field("color", Ty::Named(&COLOR), Occurs::Optional, FieldForm::Element),
-        field("children", Ty::Named(&NODES), Occurs::Optional, FieldForm::Element),
+        field(
+            "label",
+            Ty::Simple(Builtin::String),
+            Occurs::One,
+            FieldForm::Element,
+        ),
+        field(
+            "id",
+            Ty::Simple(Builtin::Int),
+            Occurs::Optional,
+            FieldForm::Attribute,
+        ),
+        field(
+            "when",
+            Ty::Simple(Builtin::DateTime),
+            Occurs::Optional,
+            FieldForm::Element,
+        ),
+        field(
+            "data",
+            Ty::Simple(Builtin::Base64Binary),
+            Occurs::Optional,
+            FieldForm::Element,
+        ),
+        field(
+            "ids",
+            Ty::List(Builtin::Long),
+            Occurs::Optional,
+            FieldForm::Element,
+        ),
+        field(
+            "color",
+            Ty::Named(&COLOR),
+            Occurs::Optional,
+            FieldForm::Element,
+        ),
+        field(
+            "children",
+            Ty::Named(&NODES),
+            Occurs::Optional,
+            FieldForm::Element,
+        ),
         field("next", Ty::Named(&NODE), Occurs::Many, FieldForm::Element),
         field("extra", Ty::Any, Occurs::Optional, FieldForm::Element),
     ]),
@@ -58,7 +93,12 @@ const fn field(name: &'static str, ty: Ty, occurs: Occurs, form: FieldForm) -> F
 
 static OUTPUTS: [FieldInfo; 2] = [
     field("tree", Ty::Named(&NODE), Occurs::One, FieldForm::Element),
-    field("count", Ty::Simple(Builtin::Int), Occurs::Optional, FieldForm::Element),
+    field(
+        "count",
+        Ty::Simple(Builtin::Int),
+        Occurs::Optional,
+        FieldForm::Element,
+    ),
 ];
 
 /// Reads `xml` as an answer of a tree and a count. When it reads, its JSON is read back and
