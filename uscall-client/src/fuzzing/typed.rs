@@ -4,7 +4,7 @@
 use crate::meta::{Builtin, FieldForm, FieldInfo, Occurs, Ty, TypeInfo, TypeKind, Use};
 use crate::value::tree::Element;
 use crate::value::write::Writer;
-use crate::value::{Value, json, read};
+use crate::value::{json, read};
 
 /// A node of a tree: every kind of field the reader knows, the type containing itself.
 static NODE: TypeInfo = TypeInfo {
