@@ -254,3 +254,27 @@ fn every_golden_is_compiled() {
         "add to tests/src/fixtures.rs: {missing:?}"
     );
 }
+
+/// An operation of the WSDL's second service is posted to its own path, and an error names
+/// that URL, not the client's.
+#[tokio::test]
+async fn an_error_names_the_url_the_operation_was_posted_to() {
+    // A port nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let client = Client::builder(&format!("http://127.0.0.1:{port}/types/encoded.php"))
+        .build()
+        .unwrap();
+    let error = uscall_tests::typed::encoded::Raw::new(&client)
+        .version()
+        .await
+        .unwrap_err();
+    let text = error.to_string();
+    assert!(
+        text.contains(&format!("127.0.0.1:{port}/types/second.php")),
+        "{text}"
+    );
+}

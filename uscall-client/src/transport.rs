@@ -87,7 +87,7 @@ impl Client {
             Ok(Err(join)) => std::panic::resume_unwind(join.into_panic()),
             Err(_) => Err(Error::Timeout {
                 operation: op.name,
-                endpoint: self.shown_endpoint(),
+                endpoint: self.shown_endpoint(op),
                 source: None,
             }),
         }
@@ -171,12 +171,7 @@ impl Client {
         op: &'static OperationInfo,
         body: String,
     ) -> Result<(reqwest::Response, Head)> {
-        let mut endpoint = self.inner.endpoint.clone();
-        // An operation of another service in the WSDL is posted to its own path on the same
-        // host: the WSDL's host is how the PBX saw itself, the client's is how it is reached.
-        if let Some(path) = op.path {
-            endpoint.set_path(path);
-        }
+        let endpoint = self.endpoint_of(op);
         let request = match op.soap_version {
             SoapVersion::Soap11 => self
                 .inner
@@ -216,16 +211,27 @@ impl Client {
         Ok((response, head))
     }
 
-    /// The endpoint for messages, without credentials.
-    fn shown_endpoint(&self) -> String {
+    /// Where `op` is posted: the client's endpoint, or for an operation of another service in
+    /// the WSDL its own path on the same host (the WSDL's host is how the PBX saw itself, the
+    /// client's is how it is reached).
+    fn endpoint_of(&self, op: &OperationInfo) -> url::Url {
         let mut endpoint = self.inner.endpoint.clone();
+        if let Some(path) = op.path {
+            endpoint.set_path(path);
+        }
+        endpoint
+    }
+
+    /// Where `op` is posted, for messages: without credentials.
+    fn shown_endpoint(&self, op: &OperationInfo) -> String {
+        let mut endpoint = self.endpoint_of(op);
         let _ = endpoint.set_password(None);
         let _ = endpoint.set_username("");
         endpoint.to_string()
     }
 
     fn transport(&self, op: &'static OperationInfo, source: reqwest::Error) -> Error {
-        let endpoint = self.shown_endpoint();
+        let endpoint = self.shown_endpoint(op);
         if let Some(tls) = crate::tls::failure(op.name, &endpoint, &source) {
             tls
         } else if source.is_timeout() {
