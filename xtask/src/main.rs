@@ -2,9 +2,9 @@
 
 use anyhow::{Context, Result, bail, ensure};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 use uscall_codegen::model::SoapVersion;
 
+mod fetch;
 mod soap;
 use soap::{soap_for, soap_version};
 
@@ -36,11 +36,13 @@ enum Mode {
     Check,
 }
 
+/// What `--url` and its TLS options ask for.
 #[derive(Debug, Default)]
 struct Fetch {
     url: String,
     ca_cert: Option<PathBuf>,
-    pins: Vec<uscall_tls::Fingerprint>,
+    /// `--pin-sha256` values as given; checked where the network stack is built in (`fetch`).
+    pins: Vec<String>,
     insecure: bool,
 }
 
@@ -87,7 +89,8 @@ fn run(args: Vec<String>) -> Result<()> {
                 let pin = args
                     .next()
                     .context("--pin-sha256 needs a SHA-256 fingerprint")?;
-                pins.push(pin.parse()?);
+                fetch::check_pin(&pin)?;
+                pins.push(pin);
             }
             "--insecure" => insecure = true,
             "-h" | "--help" => {
@@ -105,7 +108,7 @@ fn run(args: Vec<String>) -> Result<()> {
             f.ca_cert = ca_cert;
             f.pins = pins;
             f.insecure = insecure;
-            let wsdl = fetch_wsdl(&f)?;
+            let wsdl = fetch::wsdl(&f)?;
             // Refuse to replace the checked-in WSDL with something the generator cannot use.
             generate(&wsdl, &root, strict, soap)
                 .with_context(|| format!("the WSDL served at {} is not usable", f.url))?;
@@ -134,8 +137,15 @@ fn regen(root: &Path, mode: Mode, strict: bool, soap: Option<SoapVersion>) -> Re
     let wsdl_path = root.join(WSDL);
     let wsdl = std::fs::read(&wsdl_path)
         .with_context(|| format!("cannot read {}", wsdl_path.display()))?;
+    eprintln!("generating from {WSDL} ({} bytes)", wsdl.len());
+    let started = std::time::Instant::now();
     let code = generate(&wsdl, root, strict, soap)
         .with_context(|| format!("cannot generate code from {WSDL}"))?;
+    eprintln!(
+        "generated {} lines in {} ms",
+        code.lines().count(),
+        started.elapsed().as_millis()
+    );
     let command = uscall_codegen::render::Header {
         source: WSDL.to_owned(),
         soap,
@@ -156,6 +166,12 @@ fn generate(wsdl: &[u8], root: &Path, strict: bool, soap: Option<SoapVersion>) -
         ..uscall_codegen::Options::default()
     };
     let generated = uscall_codegen::generate(wsdl, &options)?;
+    eprintln!(
+        "{} operations ({} raw), {} schema types",
+        generated.api.operations.len(),
+        generated.warnings.len(),
+        generated.api.types.len()
+    );
     eprint!("{}", note_lines(&generated));
     if let Some(report) = raw_report(&generated, strict) {
         ensure!(
@@ -291,60 +307,6 @@ fn first_difference(old: &[u8], new: &[u8]) -> String {
             }
         }
     }
-}
-
-/// Fetches `URL?wsdl`, verifying TLS (with uscall-tls, as the client does) unless
-/// `--insecure` was given.
-fn fetch_wsdl(f: &Fetch) -> Result<Vec<u8>> {
-    let mut url = f.url.trim().to_owned();
-    if !url.contains('?') {
-        if url.ends_with('/') || url.matches('/').count() == 2 {
-            url = format!(
-                "{}/aplicativos/webservice/wsuscall.php",
-                url.trim_end_matches('/')
-            );
-        }
-        url.push_str("?wsdl");
-    }
-    ensure!(
-        url.starts_with("http://") || url.starts_with("https://"),
-        "--url must be an http:// or https:// URL, got {url:?}"
-    );
-    let mut trust = uscall_tls::Trust {
-        pins: f.pins.clone(),
-        insecure: f.insecure,
-        ..uscall_tls::Trust::default()
-    };
-    if let Some(path) = &f.ca_cert {
-        let pem = std::fs::read(path)
-            .with_context(|| format!("cannot read CA certificate {}", path.display()))?;
-        trust.ca_pems.push(pem);
-    }
-    let tls = uscall_tls::client_config(&trust)?;
-    if f.insecure {
-        eprintln!(
-            "xtask: warning: TLS certificate verification is OFF (--insecure); the WSDL could be tampered with"
-        );
-    }
-    let http = reqwest::blocking::Client::builder()
-        .timeout(Duration::from_secs(60))
-        .connect_timeout(Duration::from_secs(10))
-        .tls_backend_preconfigured(tls)
-        .build()?;
-    let response = http.get(&url).send().map_err(|e| {
-        // A refused certificate says how to trust it; rustls's own text for it is a Debug dump.
-        match uscall_tls::rejection(&e) {
-            Some(rejected) => anyhow::anyhow!("cannot fetch {url}: {rejected}"),
-            None => anyhow::Error::new(e).context(format!("cannot fetch {url}")),
-        }
-    })?;
-    let status = response.status();
-    let body = response
-        .bytes()
-        .with_context(|| format!("cannot read the answer of {url}"))?;
-    ensure!(status.is_success(), "{url} answered HTTP {status}");
-    eprintln!("fetched {url} ({} bytes)", body.len());
-    Ok(body.to_vec())
 }
 
 #[cfg(test)]
@@ -514,122 +476,5 @@ mod tests {
             "first difference at line 2:\n  on disk:  <end of file>\n  expected: b"
         );
         assert_eq!(normalize_newlines(b"a\r\nb\r"), b"a\nb\r");
-    }
-
-    mod tls {
-        use super::super::*;
-        use std::io::{Read, Write};
-        use std::net::TcpListener;
-        use std::sync::Arc;
-        use uscall_tls::{Fingerprint, rustls};
-
-        const BODY: &str = "<definitions/>";
-
-        /// An HTTPS server on 127.0.0.1 for one connection, with a self-signed certificate for
-        /// `pbx.invalid` (so neither its issuer nor its name would pass the default checks),
-        /// answering any request with [`BODY`]. Returns the URL and the certificate's fingerprint.
-        fn https_server() -> (String, Fingerprint) {
-            let key = rcgen::KeyPair::generate().unwrap();
-            let cert = rcgen::CertificateParams::new(vec!["pbx.invalid".to_owned()])
-                .unwrap()
-                .self_signed(&key)
-                .unwrap();
-            let fingerprint = Fingerprint::of(cert.der());
-            let config = rustls::ServerConfig::builder()
-                .with_no_client_auth()
-                .with_single_cert(
-                    vec![cert.der().clone()],
-                    rustls::pki_types::PrivateKeyDer::try_from(key.serialize_der()).unwrap(),
-                )
-                .unwrap();
-            let config = Arc::new(config);
-            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-            let port = listener.local_addr().unwrap().port();
-            std::thread::spawn(move || {
-                let Some(Ok(mut tcp)) = listener.incoming().next() else {
-                    return;
-                };
-                let mut conn = rustls::ServerConnection::new(config).unwrap();
-                let mut tls = rustls::Stream::new(&mut conn, &mut tcp);
-                let mut head = Vec::new();
-                let mut buf = [0u8; 1024];
-                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match tls.read(&mut buf) {
-                        Ok(0) | Err(_) => return, // the client refused the certificate
-                        Ok(n) => head.extend_from_slice(&buf[..n]),
-                    }
-                }
-                let _ = write!(
-                    tls,
-                    "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\
-                     Connection: close\r\n\r\n{BODY}",
-                    BODY.len()
-                );
-                let _ = tls.flush();
-                conn.send_close_notify();
-                let _ = conn.complete_io(&mut tcp);
-            });
-            (
-                format!("https://127.0.0.1:{port}/aplicativos/webservice/wsuscall.php"),
-                fingerprint,
-            )
-        }
-
-        fn fetch(url: String, pins: Vec<Fingerprint>, insecure: bool) -> Result<Vec<u8>> {
-            fetch_wsdl(&Fetch {
-                url,
-                ca_cert: None,
-                pins,
-                insecure,
-            })
-        }
-
-        #[test]
-        fn a_self_signed_pbx_is_refused_with_what_to_pin() {
-            let (url, fingerprint) = https_server();
-            let e = format!("{:#}", fetch(url, vec![], false).unwrap_err());
-            assert!(e.contains("the server's certificate is not trusted"), "{e}");
-            assert!(e.contains("--ca-cert FILE"), "{e}");
-            assert!(e.contains(&format!("--pin-sha256 {fingerprint}")), "{e}");
-        }
-
-        #[test]
-        fn the_right_pin_is_accepted_despite_the_name() {
-            let (url, fingerprint) = https_server();
-            assert_eq!(
-                fetch(url, vec![fingerprint], false).unwrap(),
-                BODY.as_bytes()
-            );
-        }
-
-        #[test]
-        fn a_wrong_pin_is_refused() {
-            let (url, fingerprint) = https_server();
-            let wrong = Fingerprint::of(b"another certificate");
-            let e = format!("{:#}", fetch(url, vec![wrong], false).unwrap_err());
-            assert!(
-                e.contains(&format!(
-                    "has SHA-256 fingerprint {fingerprint}, which does not match the pinned {wrong}"
-                )),
-                "{e}"
-            );
-        }
-
-        #[test]
-        fn insecure_accepts_it_and_cannot_be_combined_with_a_pin() {
-            let (url, fingerprint) = https_server();
-            assert_eq!(fetch(url.clone(), vec![], true).unwrap(), BODY.as_bytes());
-            let e = format!("{:#}", fetch(url, vec![fingerprint], true).unwrap_err());
-            assert!(e.contains("contradict"), "{e}");
-        }
-
-        #[test]
-        fn pins_are_checked_when_parsed() {
-            let e = run(vec!["regen".into(), "--pin-sha256".into(), "00:11".into()]).unwrap_err();
-            assert!(format!("{e:#}").contains("expected 64 hex digits"), "{e:#}");
-            let pin = "00".repeat(32);
-            let e = run(vec!["regen".into(), "--pin-sha256".into(), pin]).unwrap_err();
-            assert!(format!("{e:#}").contains("only apply with --url"), "{e:#}");
-        }
     }
 }
