@@ -3,30 +3,26 @@
 
 mod answer;
 mod answer_text;
-mod charset;
 mod client;
-mod envelope;
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;
 #[rustfmt::skip]
 mod generated;
-pub mod enums;
-mod json_print;
+mod http;
 pub mod meta;
-pub mod models;
-mod raw_call;
+mod overlay;
+mod raw_calls;
 mod redact;
-mod response;
-mod retry;
-mod stream;
-mod text;
-mod tls;
-mod transport;
-pub mod typed;
 mod typed_call;
-pub mod value;
-pub mod xsd;
+mod wire;
+
+// The layers' modules by their short names, for the crate's own paths.
+use http::{retry, tls, transport};
+use wire::{charset, envelope, json_print, raw_call, response, stream, text};
+
+pub use overlay::{enums, models, typed};
+pub use wire::{value, xsd};
 
 pub use answer::Response;
 pub use answer_text::AnswerText;

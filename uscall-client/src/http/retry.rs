@@ -57,21 +57,6 @@ impl OperationInfo {
     }
 }
 
-/// How to find out whether an action whose answer was lost took effect: the advice of
-/// [`Error::OutcomeUnknown`].
-pub(crate) fn how_to_check(operation: &str) -> &'static str {
-    match operation {
-        "startCall" | "startCallura" => {
-            "look the call up with cdrSearch (idunico = the idcti you sent, or by destino and time)"
-        }
-        "hangupCall" | "monitExten" => "check the line with extenStatus (agentStatus for an agent)",
-        "agentLogin" | "agentLogout" | "startPause" | "endPause" => {
-            "check the agent with agentStatus"
-        }
-        _ => "check the PBX's state",
-    }
-}
-
 /// How reads are retried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Retries {
@@ -207,6 +192,7 @@ pub(crate) async fn run_attempts<T, A: Future<Output = Result<T>>>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::how_to_check;
     use crate::models::ServiceErrorKind;
 
     /// Every operation of the current WSDL, split by hand. A regen that adds an operation

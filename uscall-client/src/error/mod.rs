@@ -2,6 +2,11 @@
 
 use std::fmt;
 
+mod kinds;
+
+pub(crate) use kinds::how_to_check;
+pub use kinds::{RowError, ServiceErrorKind};
+
 /// A `Result` whose error is [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -181,19 +186,19 @@ pub enum Error {
         /// The operation's wire name.
         operation: &'static str,
         /// What kind of refusal the message is.
-        kind: crate::models::ServiceErrorKind,
+        kind: ServiceErrorKind,
         /// The service's message, as sent.
         message: String,
     },
-    /// A value of the answer does not parse into its type (see [`crate::models::RowError`]).
+    /// A value of the answer does not parse into its type (see [`RowError`]).
     #[error("{0}")]
-    Row(Box<crate::models::RowError>),
+    Row(Box<RowError>),
     /// An action (startCall, hangupCall, agentLogin...) failed in a way that does not say
     /// whether the PBX carried it out: the connection dropped or timed out after the request
     /// left, or the answer was a 5xx or unreadable. Actions are never retried, so that a call is
     /// never dialled twice; check the PBX's state (the message says how) before trying again.
     /// [`std::error::Error::source`] is the failure itself.
-    #[error("{operation}: outcome unknown: the request may have reached the PBX and been carried out; {} before trying again", crate::retry::how_to_check(.operation))]
+    #[error("{operation}: outcome unknown: the request may have reached the PBX and been carried out; {} before trying again", how_to_check(.operation))]
     OutcomeUnknown {
         /// The operation's wire name.
         operation: &'static str,

@@ -7,21 +7,7 @@
 
 use crate::text::fold;
 
-/// What kind of refusal a service message is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ServiceErrorKind {
-    /// The token is wrong or expired (`Token inválido`).
-    InvalidToken,
-    /// An agent, extension, queue, recording... does not exist (`Agente não encontrado`).
-    NotFound,
-    /// A required parameter is missing (`Parâmetro obrigatório ausente: agente`).
-    MissingParameter,
-    /// A parameter has a value the service does not accept (`Senha inválida`).
-    InvalidParameter,
-    /// Any other refusal or failure the service reports.
-    Other,
-}
+pub use crate::error::ServiceErrorKind;
 
 /// Classifies a service message: `Some(kind)` when it reports an error, `None` for an ordinary
 /// confirmation such as `Agente 600 deslogado`.

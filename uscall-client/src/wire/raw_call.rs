@@ -1,13 +1,9 @@
 //! Calls of raw operations (those the generator could not express): the answer is the XML of the
 //! SOAP Body's response element, self-contained, instead of a return part's text.
 
-use crate::Client;
 use crate::envelope::{SOAP11_ENV, SOAP12_ENV};
-use crate::error::Result;
-use crate::meta::OperationInfo;
 use crate::redact::Secrets;
 use crate::response::{MAX_DEPTH, ParseError, Parsed};
-use crate::transport::Want;
 use quick_xml::NsReader;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::{Namespace, ResolveResult};
@@ -23,9 +19,9 @@ use std::sync::Arc;
 /// redacted.
 #[derive(Clone, PartialEq)]
 pub struct XmlAnswer {
-    operation: &'static str,
-    xml: String,
-    secrets: Arc<Secrets>,
+    pub(crate) operation: &'static str,
+    pub(crate) xml: String,
+    pub(crate) secrets: Arc<Secrets>,
 }
 
 impl fmt::Debug for XmlAnswer {
@@ -57,49 +53,6 @@ impl XmlAnswer {
     /// replaced by `<redacted>`, for showing it.
     pub fn into_redacted_xml(self) -> String {
         self.secrets.redact(&self.xml).into_owned()
-    }
-}
-
-impl Client {
-    /// Calls a raw operation `op` with one argument text per part, in WSDL order (as
-    /// [`Client::call`]), and gives the answer's response element as XML. A fault is still
-    /// [`crate::Error::Fault`]; limits, timeouts and retries (reads only, see [`crate::is_read`])
-    /// are those of every call.
-    pub async fn call_xml(
-        &self,
-        op: &'static OperationInfo,
-        args: Vec<Option<String>>,
-    ) -> Result<XmlAnswer> {
-        self.call_element(op, args, false).await
-    }
-
-    /// [`Client::call_xml`] for a one-way operation (no output message): HTTP 200 or 202 with an
-    /// empty body is a success with an empty answer.
-    pub async fn call_one_way(
-        &self,
-        op: &'static OperationInfo,
-        args: Vec<Option<String>>,
-    ) -> Result<XmlAnswer> {
-        self.call_element(op, args, true).await
-    }
-
-    async fn call_element(
-        &self,
-        op: &'static OperationInfo,
-        args: Vec<Option<String>>,
-        one_way: bool,
-    ) -> Result<XmlAnswer> {
-        let send = move |body, secrets: Arc<Secrets>| async move {
-            let want = Want::Element { one_way };
-            let attempt = |body| self.send_once_for(op, body, want);
-            let (xml, _) = crate::retry::run_attempts(self, op, body, &secrets, attempt).await?;
-            Ok(XmlAnswer {
-                operation: op.name,
-                xml,
-                secrets,
-            })
-        };
-        self.call_sending(op, args, send, |_| "ok").await
     }
 }
 

@@ -154,37 +154,7 @@ pub fn report_columns(
     }
 }
 
-/// One row of a list answer that did not decode into its model.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowError {
-    /// The operation's wire name.
-    pub operation: &'static str,
-    /// The row's position in the answer, from 0.
-    pub row: usize,
-    /// The row's key when `retorno` is an object keyed by id (e.g. an extension number).
-    pub key: Option<String>,
-    /// The field at fault (a path such as `numeros[1].tempo` for nested values), if known.
-    pub field: Option<String>,
-    /// The field's raw text as the PBX wrote it (the whole row when the field is unknown).
-    pub raw: String,
-    /// What was expected.
-    pub message: String,
-}
-
-impl fmt::Display for RowError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: row {}", self.operation, self.row)?;
-        if let Some(key) = &self.key {
-            write!(f, " ({key})")?;
-        }
-        if let Some(field) = &self.field {
-            write!(f, ", field `{field}`")?;
-        }
-        write!(f, ": {} (raw {:?})", self.message, self.raw)
-    }
-}
-
-impl std::error::Error for RowError {}
+pub use crate::error::RowError;
 
 /// What `retorno` holds.
 enum Retorno<'a> {

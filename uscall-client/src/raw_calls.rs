@@ -1,0 +1,53 @@
+//! Raw calls: an operation's answer as its response element's XML ([`XmlAnswer`]), for
+//! operations the generator could not type and for one-way operations.
+
+use crate::Client;
+use crate::error::Result;
+use crate::meta::OperationInfo;
+use crate::raw_call::XmlAnswer;
+use crate::redact::Secrets;
+use crate::transport::Want;
+use std::sync::Arc;
+
+impl Client {
+    /// Calls a raw operation `op` with one argument text per part, in WSDL order (as
+    /// [`Client::call`]), and gives the answer's response element as XML. A fault is still
+    /// [`crate::Error::Fault`]; limits, timeouts and retries (reads only, see [`crate::is_read`])
+    /// are those of every call.
+    pub async fn call_xml(
+        &self,
+        op: &'static OperationInfo,
+        args: Vec<Option<String>>,
+    ) -> Result<XmlAnswer> {
+        self.call_element(op, args, false).await
+    }
+
+    /// [`Client::call_xml`] for a one-way operation (no output message): HTTP 200 or 202 with an
+    /// empty body is a success with an empty answer.
+    pub async fn call_one_way(
+        &self,
+        op: &'static OperationInfo,
+        args: Vec<Option<String>>,
+    ) -> Result<XmlAnswer> {
+        self.call_element(op, args, true).await
+    }
+
+    async fn call_element(
+        &self,
+        op: &'static OperationInfo,
+        args: Vec<Option<String>>,
+        one_way: bool,
+    ) -> Result<XmlAnswer> {
+        let send = move |body, secrets: Arc<Secrets>| async move {
+            let want = Want::Element { one_way };
+            let attempt = |body| self.send_once_for(op, body, want);
+            let (xml, _) = crate::retry::run_attempts(self, op, body, &secrets, attempt).await?;
+            Ok(XmlAnswer {
+                operation: op.name,
+                xml,
+                secrets,
+            })
+        };
+        self.call_sending(op, args, send, |_| "ok").await
+    }
+}
