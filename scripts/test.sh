@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Runs the whole test suite, first installing what the end-to-end tests need:
 # PHP with the soap and xml extensions and NuSOAP (apt-get), and zeep (in .venv-tests).
-# Idempotent: installs only what is missing. Extra arguments go to `cargo test`.
+# Idempotent: installs only what is missing. Extra arguments go to `cargo test`. The last line
+# is the totals: `N passed, N failed`.
 #
 #   scripts/test.sh                  # everything
+#   scripts/test.sh --quick          # no PHP, no zeep, no nested cargo builds: every crate's own
+#                                    # tests and the end-to-end tests that need no peer
 #   scripts/test.sh -p uscall-tests  # one package
 set -euo pipefail
 
@@ -11,6 +14,37 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$(pwd)
 
 say() { printf '==> %s\n' "$*" >&2; }
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# Runs `cargo test ARGS`, showing its output and keeping it in $log; returns cargo's status.
+cargo_test() {
+    local status
+    set +e
+    cargo test "$@" 2>&1 | tee -a "$log"
+    status=${PIPESTATUS[0]}
+    set -e
+    return "$status"
+}
+
+# The totals of every `test result:` line so far, as the last line; exits with `$1`.
+totals() {
+    grep -Eo 'test result: [A-Za-z]+\. [0-9]+ passed; [0-9]+ failed' "$log" |
+        awk '{p += $4; f += $6} END {printf "%d passed, %d failed\n", p, f}'
+    exit "$1"
+}
+
+if [ "${1:-}" = "--quick" ]; then
+    shift
+    # The end-to-end tests below talk to local servers of canned answers only.
+    quick=(--test corpus --test goldens --test raw --test typed_fresh --test wire)
+    say "cargo test (quick): every crate but uscall-tests, and uscall-tests ${quick[*]}"
+    status=0
+    cargo_test --workspace --exclude uscall-tests --features xtask/fetch "$@" || status=$?
+    cargo_test --package uscall-tests "${quick[@]}" "$@" || status=$?
+    totals "$status"
+fi
 
 nusoap=${USCALL_NUSOAP:-/usr/share/php/nusoap/nusoap.php}
 
@@ -64,4 +98,6 @@ export USCALL_TEST_PYTHON="$venv/bin/python"
 
 # xtask's TLS tests of `regen --url` need its `fetch` feature (off for the offline regen).
 say "cargo test --workspace --features xtask/fetch $*"
-exec cargo test --workspace --features xtask/fetch "$@"
+status=0
+cargo_test --workspace --features xtask/fetch "$@" || status=$?
+totals "$status"
