@@ -15,20 +15,64 @@ with a SOAP fault; 4 for an HTTP error status; 5 when the server cannot be reach
 than --max-response-bytes; 7 when the service refuses in its answer (a bad token, an unknown \
 agent...).";
 
+const SETTINGS: &str = "\
+Settings: every global option can also be set by its environment variable (shown beside it, e.g. \
+USCALL_URL, USCALL_TIMEOUT); a flag wins over its variable, and both win over the profile. A \
+profile is a [profiles.NAME] table of ~/.config/uscall/config.toml ($XDG_CONFIG_HOME/uscall/ \
+when set, or --config FILE) with url, one of token / token_command (its output is the token) / \
+token_env (a variable holding it), ca_cert and pin_sha256; --profile NAME or USCALL_PROFILE \
+picks one, else the file's `default = \"NAME\"`.";
+
+/// The heading of the flags every subcommand takes.
+const GLOBAL: &str = "Global options";
+/// The heading of an operation's parts.
+pub(crate) const PARAMETERS: &str = "Parameters";
+
 /// The whole command line: the global flags, a subcommand per operation of `operations`, and the
-/// hand-written workflows.
-pub(crate) fn cli(operations: &'static [&'static OperationInfo]) -> Command {
+/// hand-written workflows. `vendor`: the table is the USCall one, so the vendor document's
+/// sentences describe its parts.
+pub(crate) fn cli(operations: &'static [&'static OperationInfo], vendor: bool) -> Command {
     let mut cmd = Command::new("uscall")
-        .version(env!("CARGO_PKG_VERSION"))
+        .version(crate::version::long(operations))
         .about("Calls the USCall UC PBX webservice and prints its JSON answer")
         .long_about(
             "Calls the USCall UC PBX webservice (SOAP, wsuscall.php) and prints its JSON answer, \
              pretty-printed, on standard output. Every operation of the WSDL is a subcommand; \
              `uscall <operation> --help` lists its parameters.",
         )
-        .after_help(EXIT_CODES)
+        .after_help(format!("{SETTINGS}\n\n{EXIT_CODES}"))
         .subcommand_required(true)
         .arg_required_else_help(true)
+        .next_help_heading(GLOBAL)
+        .arg(
+            Arg::new("profile")
+                .long("profile")
+                .env("USCALL_PROFILE")
+                .global(true)
+                .value_name("NAME")
+                .help("Use the PBX of this profile of the config file (see Settings below)"),
+        )
+        .arg(
+            Arg::new("config")
+                .long("config")
+                .env("USCALL_CONFIG")
+                .global(true)
+                .value_name("FILE")
+                .help("The config file of the profiles [default: ~/.config/uscall/config.toml]"),
+        )
+        .arg(
+            Arg::new("dry-run")
+                .long("dry-run")
+                .env("USCALL_DRY_RUN")
+                .value_parser(clap::builder::FalseyValueParser::new())
+                .global(true)
+                .action(ArgAction::SetTrue)
+                .help(
+                    "Print the request that would be sent (URL, SOAPAction and envelope, the \
+                     token and passwords redacted) and send nothing: for actions such as \
+                     start-call, what would be dialled",
+                ),
+        )
         .arg(
             Arg::new("url")
                 .long("url")
@@ -51,6 +95,7 @@ pub(crate) fn cli(operations: &'static [&'static OperationInfo]) -> Command {
         .arg(
             Arg::new("ca-cert")
                 .long("ca-cert")
+                .env("USCALL_CA_CERT")
                 .global(true)
                 .value_name("FILE")
                 .help("Also trust this PEM CA certificate (for a self-signed PBX)"),
@@ -58,9 +103,11 @@ pub(crate) fn cli(operations: &'static [&'static OperationInfo]) -> Command {
         .arg(
             Arg::new("pin-sha256")
                 .long("pin-sha256")
+                .env("USCALL_PIN_SHA256")
                 .global(true)
                 .value_name("HEX")
                 .action(ArgAction::Append)
+                .value_delimiter(',')
                 .value_parser(parse_pin)
                 .conflicts_with("insecure")
                 .help(
@@ -71,6 +118,8 @@ pub(crate) fn cli(operations: &'static [&'static OperationInfo]) -> Command {
         .arg(
             Arg::new("insecure")
                 .long("insecure")
+                .env("USCALL_INSECURE")
+                .value_parser(clap::builder::FalseyValueParser::new())
                 .global(true)
                 .action(ArgAction::SetTrue)
                 .help(
@@ -81,6 +130,7 @@ pub(crate) fn cli(operations: &'static [&'static OperationInfo]) -> Command {
         .arg(
             Arg::new("timeout")
                 .long("timeout")
+                .env("USCALL_TIMEOUT")
                 .global(true)
                 .value_name("SECONDS")
                 .value_parser(parse_seconds)
@@ -89,6 +139,7 @@ pub(crate) fn cli(operations: &'static [&'static OperationInfo]) -> Command {
         .arg(
             Arg::new("connect-timeout")
                 .long("connect-timeout")
+                .env("USCALL_CONNECT_TIMEOUT")
                 .global(true)
                 .value_name("SECONDS")
                 .value_parser(parse_seconds)
@@ -97,6 +148,7 @@ pub(crate) fn cli(operations: &'static [&'static OperationInfo]) -> Command {
         .arg(
             Arg::new("max-response-bytes")
                 .long("max-response-bytes")
+                .env("USCALL_MAX_RESPONSE_BYTES")
                 .global(true)
                 .value_name("BYTES")
                 .value_parser(clap::value_parser!(usize))
@@ -105,6 +157,7 @@ pub(crate) fn cli(operations: &'static [&'static OperationInfo]) -> Command {
         .arg(
             Arg::new("retries")
                 .long("retries")
+                .env("USCALL_RETRIES")
                 .global(true)
                 .value_name("N")
                 .value_parser(clap::value_parser!(u32))
@@ -117,6 +170,7 @@ pub(crate) fn cli(operations: &'static [&'static OperationInfo]) -> Command {
     cmd = cmd.arg(
         Arg::new("format")
             .long("format")
+            .env("USCALL_FORMAT")
             .global(true)
             .value_name("FORMAT")
             .value_parser(clap::builder::EnumValueParser::<Format>::new())
@@ -129,6 +183,8 @@ pub(crate) fn cli(operations: &'static [&'static OperationInfo]) -> Command {
     cmd = cmd.arg(
         Arg::new("csv-verbatim")
             .long("csv-verbatim")
+            .env("USCALL_CSV_VERBATIM")
+            .value_parser(clap::builder::FalseyValueParser::new())
             .global(true)
             .action(ArgAction::SetTrue)
             .help(
@@ -140,12 +196,23 @@ pub(crate) fn cli(operations: &'static [&'static OperationInfo]) -> Command {
             ),
     );
     for op in operations {
-        cmd = cmd.subcommand(workflows::extend(op, operation_command(op)));
+        cmd = cmd.subcommand(workflows::extend(op, operation_command(op, vendor)));
     }
     cmd.subcommand(workflows::recordings_command())
+        .subcommand(crate::completions::completions_command())
+        .subcommand(crate::completions::man_command())
 }
 
-fn operation_command(op: &'static OperationInfo) -> Command {
+/// The help of a part: the vendor document's sentence where it has one, else its type.
+fn part_help(op: &OperationInfo, p: &uscall_client::meta::ParamInfo, vendor: bool) -> String {
+    match crate::vendor::part(op.name, p.name).filter(|_| vendor) {
+        Some(doc) if p.required => doc.help,
+        Some(doc) => format!("{} (optional)", doc.help),
+        None => crate::typed::help(p),
+    }
+}
+
+fn operation_command(op: &'static OperationInfo, vendor: bool) -> Command {
     let raw = op.raw().map_or(String::new(), |raw| {
         format!(
             "\n\nA raw operation: {}. Every part is sent as text, and the answer's XML is printed.",
@@ -158,14 +225,15 @@ fn operation_command(op: &'static OperationInfo) -> Command {
             "{}\n\nWire operation `{}`, SOAPAction `{}`.{raw}",
             op.documentation, op.name, op.soap_action
         ))
-        .after_help(EXIT_CODES);
+        .after_help(EXIT_CODES)
+        .next_help_heading(PARAMETERS);
     for p in op.user_params() {
         sub = sub.arg(
             Arg::new(p.cli_name)
                 .long(p.cli_name)
                 .value_name(p.name.to_uppercase())
                 .required(p.required)
-                .help(crate::typed::help(p)),
+                .help(part_help(op, p, vendor)),
         );
     }
     sub
@@ -234,7 +302,7 @@ mod tests {
 
     /// Every long flag of the command line and every subcommand name, to mix into arguments.
     fn words() -> Vec<String> {
-        let cmd = cli(uscall_client::OPERATIONS);
+        let cmd = cli(uscall_client::OPERATIONS, true);
         let mut words: Vec<String> = cmd
             .get_subcommands()
             .flat_map(|sub| {
@@ -260,7 +328,7 @@ mod tests {
 
     /// The global flags that take a value (their parsers run wherever they appear).
     fn global_flag() -> impl Strategy<Value = OsString> {
-        let flags: Vec<String> = cli(uscall_client::OPERATIONS)
+        let flags: Vec<String> = cli(uscall_client::OPERATIONS, true)
             .get_arguments()
             .filter(|a| a.get_action().takes_values())
             .filter_map(|a| a.get_long())
@@ -351,7 +419,7 @@ mod tests {
             )
         ) {
             let argv = std::iter::once(OsString::from("uscall")).chain(groups.into_iter().flatten());
-            if let Ok(matches) = cli(uscall_client::OPERATIONS).try_get_matches_from(argv) {
+            if let Ok(matches) = cli(uscall_client::OPERATIONS, true).try_get_matches_from(argv) {
                 // What run() and client() read must be there with the type they read it as.
                 prop_assert!(matches.try_get_one::<Format>("format").is_ok());
                 prop_assert!(matches.try_get_one::<Duration>("timeout").is_ok());

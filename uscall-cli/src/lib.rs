@@ -9,9 +9,13 @@ use uscall_client::xsd::check_text;
 use uscall_client::{Client, Error, Response, Retries, models};
 
 mod args;
+mod completions;
 mod output;
+mod profiles;
 mod sanitize;
 mod typed;
+mod vendor;
+mod version;
 mod workflows;
 
 pub use typed::Conventions;
@@ -63,11 +67,14 @@ async fn dispatch(
     conventions: Conventions,
 ) -> ExitCode {
     init_tracing();
-    let matches = args::cli(operations).get_matches();
+    let vendor = conventions.json_answers;
+    let matches = args::cli(operations, vendor).get_matches();
     let Some((name, sub)) = matches.subcommand() else {
         unreachable!("clap requires a subcommand")
     };
-    let result = if name == workflows::RECORDINGS {
+    let result = if name == completions::COMPLETIONS || name == completions::MAN {
+        completions::run(args::cli(operations, vendor), name, sub)
+    } else if name == workflows::RECORDINGS {
         workflows::recordings(operations, &matches, sub).await
     } else {
         let op = operations
@@ -79,6 +86,8 @@ async fn dispatch(
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader went away (`uscall ... | head`): nothing more to say.
+        Err(failure) if failure.code == 0 => ExitCode::SUCCESS,
         Err(failure) => {
             // The message can hold the server's words: never a control character on the
             // terminal (the library escapes them too; this is the last line of defence).
@@ -89,6 +98,7 @@ async fn dispatch(
 }
 
 /// A failed command: the one line for stderr and the exit status.
+#[derive(Debug)]
 struct Failure {
     message: String,
     code: u8,
@@ -102,8 +112,15 @@ impl Failure {
         }
     }
 
-    /// An error writing output or files.
+    /// An error writing output or files; a closed pipe on stdout (`uscall ... | head`) is the
+    /// quiet stop of code 0, not an error.
     fn io(what: &str, error: std::io::Error) -> Failure {
+        if error.kind() == std::io::ErrorKind::BrokenPipe {
+            return Failure {
+                message: String::new(),
+                code: 0,
+            };
+        }
         Failure {
             message: format!("{what}: {error}"),
             code: 1,
@@ -143,31 +160,63 @@ impl From<Error> for Failure {
     }
 }
 
-/// Builds the client from the global flags and environment; `token`: whether the operation has
-/// a token part (a WSDL without one needs no `--token`).
+/// Writes `bytes` to stdout; a closed pipe is the quiet stop of [`Failure::io`].
+pub(crate) fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(|e| Failure::io("writing the answer", e))
+}
+
+/// Builds the client from the global flags, their environment variables and the profile, in
+/// that order of precedence; `token`: whether the operation has a token part (a WSDL without
+/// one needs no `--token`).
 fn client(global: &ArgMatches, token: bool) -> Result<Client, Failure> {
-    let url = global.get_one::<String>("url").ok_or_else(|| {
-        Failure::usage(
-            "no URL: pass --url https://HOST/aplicativos/webservice/wsuscall.php or set USCALL_URL",
-        )
-    })?;
-    let mut builder = Client::builder(url);
-    match global.get_one::<String>("token") {
-        Some(value) => builder = builder.token(value.as_str()),
+    let profile = profiles::resolve(global)?;
+    let url = global
+        .get_one::<String>("url")
+        .cloned()
+        .or(profile.url.clone())
+        .ok_or_else(|| {
+            Failure::usage(
+                "no URL: pass --url https://HOST/aplicativos/webservice/wsuscall.php, set \
+                 USCALL_URL or use a profile (--profile)",
+            )
+        })?;
+    let mut builder = Client::builder(&url);
+    let value = match global.get_one::<String>("token") {
+        Some(value) => Some(value.clone()),
+        None if token => profile.token()?,
+        None => None,
+    };
+    match value {
+        Some(value) => builder = builder.token(value),
         None if token => {
-            return Err(Failure::usage("no token: set USCALL_TOKEN or pass --token"));
+            return Err(Failure::usage(
+                "no token: set USCALL_TOKEN, pass --token or use a profile (--profile)",
+            ));
         }
         None => {}
     }
-    if let Some(path) = global.get_one::<String>("ca-cert") {
+    let ca_cert = global
+        .get_one::<String>("ca-cert")
+        .map(std::path::PathBuf::from)
+        .or(profile.ca_cert.clone());
+    if let Some(path) = ca_cert {
         builder = builder.ca_cert_file(path)?;
     }
-    for pin in global
-        .get_many::<String>("pin-sha256")
-        .into_iter()
-        .flatten()
-    {
-        builder = builder.pin_sha256(pin)?;
+    let pins: Vec<String> = match global.get_many::<String>("pin-sha256") {
+        Some(pins) => pins.cloned().collect(),
+        None => profile.pins.clone(),
+    };
+    for pin in &pins {
+        builder = builder.pin_sha256(pin).map_err(|e| match &profile.name {
+            Some(name) if global.get_many::<String>("pin-sha256").is_none() => Failure::usage(
+                format!("profile {name:?}: pin_sha256: {}", Failure::from(e).message),
+            ),
+            _ => Failure::from(e),
+        })?;
     }
     if global.get_flag("insecure") {
         eprintln!(
@@ -195,24 +244,59 @@ fn client(global: &ArgMatches, token: bool) -> Result<Client, Failure> {
     Ok(builder.build()?)
 }
 
-/// The argument texts of an operation's subcommand, checked against each part's type.
-fn op_args(op: &'static OperationInfo, sub: &ArgMatches) -> Result<Vec<Option<String>>, Failure> {
+/// The argument texts of an operation's subcommand, checked against each part's type and, for
+/// the USCall table (`vendor`), against the values and formats the vendor document gives.
+fn op_args(
+    op: &'static OperationInfo,
+    sub: &ArgMatches,
+    vendor: bool,
+) -> Result<Vec<Option<String>>, Failure> {
     let mut args = Vec::with_capacity(op.params.len());
     for p in op.params {
         let value = match sub.get_one::<String>(p.cli_name) {
-            Some(text) if !p.token => Some(check_text(p.kind, text).map_err(|expected| {
-                Failure::from(Error::InvalidValue {
-                    operation: op.name,
-                    param: p.name,
-                    expected,
-                    value: text.clone(),
-                })
-            })?),
+            Some(text) if !p.token => {
+                let text = check_text(p.kind, text).map_err(|expected| {
+                    Failure::from(Error::InvalidValue {
+                        operation: op.name,
+                        param: p.name,
+                        expected,
+                        value: text.clone(),
+                    })
+                })?;
+                match vendor::part(op.name, p.name).filter(|_| vendor) {
+                    Some(doc) => Some(vendor::check(doc.check, &text).map_err(|expected| {
+                        Failure::usage(format!(
+                            "{}: --{} {:?}: {expected}",
+                            op.name,
+                            p.cli_name,
+                            sanitize::for_terminal(&text)
+                        ))
+                    })?),
+                    None => Some(text),
+                }
+            }
             _ => None,
         };
         args.push(value);
     }
     Ok(args)
+}
+
+/// `--dry-run`: where the call would go and the envelope it would post, secrets redacted.
+fn print_dry_run(client: &Client, op: &OperationInfo, envelope: &str) -> Result<(), Failure> {
+    let mut url = client.endpoint().clone();
+    if let Some(path) = op.path {
+        url.set_path(path);
+    }
+    if url.password().is_some() {
+        let _ = url.set_password(Some("redacted"));
+    }
+    let text = format!(
+        "POST {url}\nSOAPAction: \"{}\"\n\n{}\n",
+        op.soap_action,
+        sanitize::lines_for_terminal(envelope)
+    );
+    write_stdout(text.as_bytes())
 }
 
 /// Fails with the service's message when the answer is a refusal rather than data, without
@@ -232,6 +316,7 @@ async fn call(
     conventions: Conventions,
 ) -> Result<(), Failure> {
     let format = *global.get_one::<Format>("format").expect("has a default");
+    let dry_run = global.get_flag("dry-run");
     let client = client(global, op.params.iter().any(|p| p.token))?;
     let formulas = if global.get_flag("csv-verbatim") {
         sanitize::Formulas::Verbatim
@@ -242,13 +327,25 @@ async fn call(
     if op.raw().is_none() && !(typed::simple_parts(op) && json_answer) {
         // Parts of the WSDL's own types, or an answer that is not the USCall JSON document.
         let values = typed::values(op, sub)?;
+        if dry_run {
+            return print_dry_run(&client, op, &client.envelope_values(op, values)?);
+        }
         if !json_answer {
             return typed::call(&client, op, values).await;
         }
         let response = client.call_values(op, values).await?;
         return print_response(op, response, format, formulas);
     }
-    let args = op_args(op, sub)?;
+    let args = op_args(op, sub, conventions.json_answers)?;
+    let window = sub.try_get_one::<String>(workflows::WINDOW).ok().flatten();
+    if dry_run {
+        if window.is_some() {
+            return Err(Failure::usage(
+                "--dry-run shows one request; --window makes one per window: drop one of them",
+            ));
+        }
+        return print_dry_run(&client, op, &client.envelope(op, args)?);
+    }
     if let Some(raw) = op.raw() {
         let answer = if raw.one_way {
             client.call_one_way(op, args).await?
@@ -257,10 +354,9 @@ async fn call(
         };
         // Shown without the token or a password, even where the server echoes them.
         let xml = answer.into_redacted_xml();
-        println!("{}", sanitize::lines_for_terminal(&xml));
-        return Ok(());
+        return write_stdout(format!("{}\n", sanitize::lines_for_terminal(&xml)).as_bytes());
     }
-    if let Some(window) = sub.try_get_one::<String>(workflows::WINDOW).ok().flatten() {
+    if let Some(window) = window {
         return workflows::cdr_windows(&client, op, args, window, format, formulas).await;
     }
     if let Some(path) = sub.try_get_one::<String>(workflows::OUTPUT).ok().flatten() {

@@ -79,8 +79,7 @@ pub(crate) async fn call(
         },
         other => pretty(other)?,
     };
-    println!("{text}");
-    Ok(())
+    crate::write_stdout(format!("{text}\n").as_bytes())
 }
 
 fn pretty(json: &Json) -> Result<String, Failure> {

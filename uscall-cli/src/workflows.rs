@@ -24,8 +24,9 @@ pub const WINDOW: &str = "window";
 /// `audio-download --output`.
 pub const OUTPUT: &str = "output";
 
-const WINDOW_HELP: &str = "Split --dataini..--datafin into windows of this length (30m, 6h, 1d...) and \
-stream them in order; the PBX runs out of memory past roughly 20,000 rows per answer";
+const WINDOW_HELP: &str = "Split --dataini..--datafin into windows of this length and stream them in \
+order: any span jiff reads (30m, 6h, 1d 6h, 1w, PT6H; a day is 24 hours) or a number of seconds; \
+the PBX runs out of memory past roughly 20,000 rows per answer";
 
 /// Adds the workflow flags to the generated subcommands that have them.
 pub fn extend(op: &OperationInfo, cmd: Command) -> Command {
@@ -52,6 +53,7 @@ pub fn recordings_command() -> Command {
              time, with a progress bar. Files already in DIR are skipped, so an interrupted run can \
              simply be started again. Failures are listed at the end and make the exit status 1.",
         )
+        .next_help_heading(crate::args::PARAMETERS)
         .arg(Arg::new("dataini").long("dataini").required(true).value_name("YYYY-MM-DD HH:MM:SS"))
         .arg(Arg::new("datafin").long("datafin").required(true).value_name("YYYY-MM-DD HH:MM:SS"))
         .arg(Arg::new(OUTPUT).long(OUTPUT).short('o').required(true).value_name("DIR").help("Folder to write the recordings into (created if missing)"))
@@ -67,30 +69,38 @@ pub fn recordings_command() -> Command {
         .arg(Arg::new(WINDOW).long(WINDOW).value_name("SPAN").default_value("1d").help(WINDOW_HELP))
 }
 
-/// Parses `90s`, `30m`, `6h`, `1d` (or a bare number of seconds).
+/// Parses any span jiff reads, in its friendly form (`90s`, `30m`, `1d 6h`, `1w`) or ISO 8601
+/// (`PT6H`), with days of 24 hours and weeks of 7 days; or a bare number of seconds. Months and
+/// years have no fixed length and are refused.
 fn parse_span(text: &str) -> Result<Duration, Failure> {
     let t = text.trim();
-    let (num, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
-    let usage = || {
+    let usage = |why: &str| {
         Failure::usage(format!(
-            "--window {text:?}: use a length like 30m, 6h or 1d"
+            "--window {:?}: {why}",
+            crate::sanitize::for_terminal(text)
         ))
     };
-    let n: u64 = num.parse().map_err(|_| usage())?;
-    let unit_secs: u64 = match unit.trim() {
-        "" | "s" => 1,
-        "m" | "min" => 60,
-        "h" => 3600,
-        "d" => 86_400,
-        _ => return Err(usage()),
+    let length = if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+        let secs: i64 = t
+            .parse()
+            .map_err(|_| usage("use a length like 30m, 6h, 1d 6h, 1w or PT6H"))?;
+        jiff::SignedDuration::from_secs(secs)
+    } else {
+        let span: jiff::Span = t
+            .parse()
+            .map_err(|_| usage("use a length like 30m, 6h, 1d 6h, 1w or PT6H"))?;
+        if span.get_years() != 0 || span.get_months() != 0 {
+            return Err(usage(
+                "months and years have no fixed length: use days or weeks",
+            ));
+        }
+        span.to_duration(jiff::SpanRelativeTo::days_are_24_hours())
+            .map_err(|_| usage("too long"))?
     };
-    // Past u64 seconds the window is longer than any calendar anyway, but multiplying must not
-    // overflow (a panic in a debug build).
-    let secs = n.checked_mul(unit_secs).ok_or_else(usage)?;
-    if secs == 0 {
-        return Err(Failure::usage("--window must be longer than zero"));
+    match Duration::try_from(length) {
+        Ok(d) if !d.is_zero() => Ok(d),
+        _ => Err(usage("must be longer than zero")),
     }
-    Ok(Duration::from_secs(secs))
 }
 
 fn parse_time(flag: &str, text: &str) -> Result<DateTime, Failure> {
@@ -231,6 +241,11 @@ pub async fn recordings(
     global: &ArgMatches,
     sub: &ArgMatches,
 ) -> Result<(), Failure> {
+    if global.get_flag("dry-run") {
+        return Err(Failure::usage(
+            "--dry-run shows one request; recordings makes many: try cdr-search --dry-run",
+        ));
+    }
     let client = client(global, true)?;
     let dir = PathBuf::from(sub.get_one::<String>(OUTPUT).expect("required"));
     let format = AudioFormat::from(
@@ -360,13 +375,21 @@ mod tests {
         assert_eq!(parse_span("90").ok(), Some(Duration::from_secs(90)));
         assert_eq!(parse_span("30m").ok(), Some(Duration::from_secs(1800)));
         assert_eq!(parse_span(" 1d ").ok(), Some(Duration::from_secs(86_400)));
+        assert_eq!(
+            parse_span("1d 6h").ok(),
+            Some(Duration::from_secs(30 * 3600))
+        );
+        assert_eq!(parse_span("1w").ok(), Some(Duration::from_secs(7 * 86_400)));
+        assert_eq!(parse_span("PT6H").ok(), Some(Duration::from_secs(6 * 3600)));
+        assert_eq!(parse_span("P1D").ok(), Some(Duration::from_secs(86_400)));
+        assert_eq!(parse_span("1.5h").ok(), Some(Duration::from_secs(5400)));
         for bad in [
             "0h",
             "",
             "d",
-            "1w",
             "-1d",
-            "1.5h",
+            "1mo",
+            "P1Y",
             "213503982334602d",
             "99999999999999999999",
         ] {
@@ -377,7 +400,11 @@ mod tests {
     proptest! {
         #[test]
         fn any_window_text_is_a_span_or_a_usage_error(
-            text in prop_oneof![any::<String>(), "[0-9]{1,22}(s|m|min|h|d|x)?"]
+            text in prop_oneof![
+                any::<String>(),
+                "[0-9]{1,22}(s|m|min|h|d|w|mo|y|x)?",
+                "P([0-9]{1,20}[YMWD]){0,3}(T[0-9]{1,20}[HMS])?",
+            ]
         ) {
             match parse_span(&text) {
                 Ok(span) => prop_assert!(!span.is_zero()),

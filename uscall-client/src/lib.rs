@@ -4,6 +4,7 @@
 mod answer;
 mod answer_text;
 mod client;
+mod dry_run;
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;
