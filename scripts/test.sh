@@ -38,7 +38,7 @@ totals() {
 if [ "${1:-}" = "--quick" ]; then
     shift
     # The end-to-end tests below talk to local servers of canned answers only.
-    quick=(--test corpus --test goldens --test raw --test typed_fresh --test wire)
+    quick=(--test corpus --test goldens --test library_api --test raw --test typed_fresh --test wire)
     say "cargo test (quick): every crate but uscall-tests, and uscall-tests ${quick[*]}"
     status=0
     cargo_test --workspace --exclude uscall-tests --features xtask/fetch "$@" || status=$?

@@ -372,7 +372,6 @@ async fn the_right_pin_accepts_a_certificate_whose_name_does_not_match() {
     let client = Client::builder(&server.url())
         .token(TOKEN)
         .pin_sha256(&fingerprint)
-        .unwrap()
         .build()
         .unwrap();
     list_trunk(client).await.unwrap();
@@ -398,7 +397,6 @@ async fn a_wrong_pin_is_refused_and_names_the_mismatch() {
         .token(TOKEN)
         .ca_cert_pem(identity.ca_pem.clone().unwrap())
         .pin_sha256(&wrong)
-        .unwrap()
         .build()
         .unwrap();
     match list_trunk(client).await {
@@ -463,7 +461,6 @@ fn bad_and_contradictory_pins_are_usage_errors() {
     let e = Client::builder(&server.url())
         .token(TOKEN)
         .pin_sha256(&fingerprint)
-        .unwrap()
         .danger_accept_invalid_certs(true)
         .build()
         .unwrap_err();

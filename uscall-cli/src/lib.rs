@@ -204,19 +204,20 @@ fn client(global: &ArgMatches, token: bool) -> Result<Client, Failure> {
         .map(std::path::PathBuf::from)
         .or(profile.ca_cert.clone());
     if let Some(path) = ca_cert {
-        builder = builder.ca_cert_file(path)?;
+        // An unreadable file is reported by `build`.
+        builder = builder.ca_cert_file(path);
     }
     let pins: Vec<String> = match global.get_many::<String>("pin-sha256") {
         Some(pins) => pins.cloned().collect(),
         None => profile.pins.clone(),
     };
     for pin in &pins {
-        builder = builder.pin_sha256(pin).map_err(|e| match &profile.name {
-            Some(name) if global.get_many::<String>("pin-sha256").is_none() => Failure::usage(
-                format!("profile {name:?}: pin_sha256: {}", Failure::from(e).message),
-            ),
-            _ => Failure::from(e),
-        })?;
+        // `--pin-sha256` is checked as it is parsed; a profile's pin is checked here, to name
+        // the profile.
+        if let (Some(name), Err(e)) = (&profile.name, pin.parse::<uscall_tls::Fingerprint>()) {
+            return Err(Failure::usage(format!("profile {name:?}: pin_sha256: {e}")));
+        }
+        builder = builder.pin_sha256(pin);
     }
     if global.get_flag("insecure") {
         eprintln!(

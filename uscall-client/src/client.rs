@@ -1,14 +1,14 @@
-//! The client: configuration, transport, and the one `call` every generated method goes through.
+//! The client and the one `call` every generated method goes through (its configuration is in
+//! `builder.rs`).
 
 use crate::Response;
+use crate::builder::ClientBuilder;
 use crate::envelope::{self, Args};
 use crate::error::{Error, Result};
 use crate::meta::OperationInfo;
 use crate::redact::Secrets;
 use crate::retry::Retries;
-use crate::tls::Tls;
 use std::fmt;
-use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tracing::Instrument;
@@ -70,7 +70,7 @@ impl fmt::Debug for Client {
 }
 
 /// A URL for display, with any `user:password@` password hidden.
-fn without_password(url: &Url) -> String {
+pub(crate) fn without_password(url: &Url) -> String {
     let mut shown = url.clone();
     if shown.password().is_some() {
         let _ = shown.set_password(Some("redacted"));
@@ -85,165 +85,6 @@ pub struct Raw<'a> {
     pub(crate) client: &'a Client,
 }
 
-/// Configures a [`Client`]. TLS certificates are verified unless you explicitly turn it off.
-#[must_use]
-pub struct ClientBuilder {
-    url: String,
-    token: Option<Secret>,
-    connect_timeout: Duration,
-    settings: Settings,
-    tls: Tls,
-    user_agent: String,
-}
-
-impl fmt::Debug for ClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field(
-                "url",
-                &Url::parse(&self.url)
-                    .map_or_else(|_| "<unparsable>".to_owned(), |u| without_password(&u)),
-            )
-            .field("token", &self.token)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("settings", &self.settings)
-            .field("tls", &self.tls)
-            .finish()
-    }
-}
-
-impl ClientBuilder {
-    /// Sets the company token, sent in every call's token part.
-    pub fn token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(Secret(token.into()));
-        self
-    }
-
-    /// Limits each attempt of a call, from connecting to the last byte of the answer
-    /// (default 120 s). [`Client::with_timeout`] overrides it for some calls.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.settings.timeout = timeout;
-        self
-    }
-
-    /// Limits connecting, TLS handshake included (default 10 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-
-    /// How read operations are retried after a transient failure (default
-    /// [`Retries::default`]); actions are never retried. [`Client::with_retries`] overrides it.
-    pub fn retries(mut self, retries: Retries) -> Self {
-        self.settings.retries = retries;
-        self
-    }
-
-    /// The largest response body accepted (default [`DEFAULT_MAX_RESPONSE_BYTES`]); a bigger
-    /// answer is an error, never silently cut.
-    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
-        self.settings.max_response_bytes = bytes;
-        self
-    }
-
-    /// Trusts one more root CA (PEM), for a PBX whose certificate is signed by a private CA or
-    /// is self-signed. The system's roots stay trusted.
-    pub fn ca_cert_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
-        self.tls.ca_pems.push(pem.into());
-        self
-    }
-
-    /// Reads a PEM CA certificate from a file; see [`ClientBuilder::ca_cert_pem`].
-    pub fn ca_cert_file(self, path: impl AsRef<Path>) -> Result<Self> {
-        let path = path.as_ref();
-        let pem = std::fs::read(path).map_err(|e| {
-            Error::Config(format!(
-                "cannot read CA certificate {}: {e}",
-                path.display()
-            ))
-        })?;
-        Ok(self.ca_cert_pem(pem))
-    }
-
-    /// Accepts the server only if its certificate's SHA-256 fingerprint (of the DER, hex, with
-    /// or without colons) is this one, whoever signed it and whatever name it carries: the way
-    /// to trust one PBX's self-signed certificate and nothing else. May be given several times
-    /// (during a certificate change).
-    pub fn pin_sha256(mut self, fingerprint: &str) -> Result<Self> {
-        self.tls
-            .pins
-            .push(crate::tls::parse_fingerprint(fingerprint)?);
-        Ok(self)
-    }
-
-    /// Turns TLS certificate verification **off**. Anyone on the path can then read and change
-    /// the traffic, token included. Prefer [`ClientBuilder::pin_sha256`] or
-    /// [`ClientBuilder::ca_cert_pem`]. A warning is logged every time a client is built this way.
-    pub fn danger_accept_invalid_certs(mut self, insecure: bool) -> Self {
-        self.tls.insecure = insecure;
-        self
-    }
-
-    /// Sets the `User-Agent` header.
-    pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
-        self.user_agent = agent.into();
-        self
-    }
-
-    /// Builds the client.
-    pub fn build(self) -> Result<Client> {
-        let endpoint = endpoint_url(&self.url)?;
-        // A WSDL without a token part needs none; a call to an operation with one is refused
-        // before anything is sent when none is set (see `build_and_send`).
-        let token = self.token.unwrap_or(Secret(String::new()));
-        let http = reqwest::Client::builder()
-            .connect_timeout(self.connect_timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(self.user_agent)
-            .gzip(true);
-        let http = crate::tls::apply(http, &self.tls, &endpoint)?;
-        let http = http.build().map_err(|e| Error::Config(e.to_string()))?;
-        Ok(Client {
-            inner: Arc::new(Inner {
-                http,
-                endpoint,
-                token,
-                settings: self.settings,
-                prefixes: Arc::default(),
-            }),
-        })
-    }
-}
-
-/// Accepts the endpoint, the `?wsdl` URL, or just the PBX's base URL.
-fn endpoint_url(url: &str) -> Result<Url> {
-    let invalid = |reason: String| Error::InvalidUrl {
-        url: url.to_owned(),
-        reason,
-    };
-    let mut parsed = Url::parse(url.trim()).map_err(|e| invalid(e.to_string()))?;
-    if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(invalid(format!(
-            "scheme {:?} is not http or https",
-            parsed.scheme()
-        )));
-    }
-    if parsed.host_str().is_none_or(str::is_empty) {
-        return Err(invalid("no host".into()));
-    }
-    if parsed
-        .query()
-        .is_some_and(|q| q.eq_ignore_ascii_case("wsdl"))
-    {
-        parsed.set_query(None);
-    }
-    if matches!(parsed.path(), "" | "/") {
-        parsed.set_path(DEFAULT_PATH);
-    }
-    parsed.set_fragment(None);
-    Ok(parsed)
-}
-
 impl Client {
     /// A client for the webservice at `url` (the endpoint, its `?wsdl` URL, or the PBX's base
     /// URL), sending `token` in every call. TLS certificates are verified.
@@ -253,18 +94,7 @@ impl Client {
 
     /// Starts configuring a client for `url`.
     pub fn builder(url: &str) -> ClientBuilder {
-        ClientBuilder {
-            url: url.to_owned(),
-            token: None,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            settings: Settings {
-                timeout: DEFAULT_TIMEOUT,
-                retries: Retries::default(),
-                max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
-            },
-            tls: Tls::default(),
-            user_agent: concat!("uscall/", env!("CARGO_PKG_VERSION")).to_owned(),
-        }
+        ClientBuilder::new(url)
     }
 
     /// This client with another limit for each attempt of a call (connections stay shared):

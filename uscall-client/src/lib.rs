@@ -3,6 +3,7 @@
 
 mod answer;
 mod answer_text;
+mod builder;
 mod client;
 mod dry_run;
 mod error;
@@ -27,17 +28,19 @@ pub use wire::{value, xsd};
 
 pub use answer::Response;
 pub use answer_text::AnswerText;
+pub use builder::ClientBuilder;
 pub use client::{
-    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_PATH,
-    DEFAULT_TIMEOUT, Raw,
+    Client, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_PATH, DEFAULT_TIMEOUT, Raw,
 };
-pub use error::{Error, Fault, Result};
+pub use error::{Error, Fault, HttpError, Result};
 /// Every operation of the WSDL, in WSDL order; the command line is built from this table.
 pub use generated::OPERATIONS;
 /// The date and time crate of the public API (`xsd:date`, `xsd:time` values), re-exported so that
 /// generated code and applications use the same version.
 pub use jiff;
 pub use raw_call::XmlAnswer;
+/// The HTTP client crate, for [`ClientBuilder::http_client`]: the same version this crate uses.
+pub use reqwest;
 pub use retry::{Retries, is_read};
 /// The request builders of the generated methods, one per WSDL operation.
 pub mod requests {

@@ -2,7 +2,10 @@
 
 use std::fmt;
 
+mod http;
 mod kinds;
+
+pub use http::HttpError;
 
 pub(crate) use kinds::how_to_check;
 pub use kinds::{RowError, ServiceErrorKind};
@@ -87,7 +90,7 @@ pub enum Error {
         endpoint: String,
         /// The underlying error.
         #[source]
-        source: reqwest::Error,
+        source: HttpError,
     },
     /// The TLS handshake failed, most often because the server's certificate is not trusted
     /// (a PBX's self-signed certificate). The request was not sent. `message` says why and, for
@@ -117,7 +120,7 @@ pub enum Error {
         /// The underlying error, when the time ran out in the HTTP exchange (`None` when it ran
         /// out while the answer was being decoded).
         #[source]
-        source: Option<reqwest::Error>,
+        source: Option<HttpError>,
     },
     /// The server answered with an HTTP error status and no SOAP fault.
     #[error("{operation}: HTTP {status} from the server{}", excerpt_suffix(.excerpt))]
@@ -265,6 +268,43 @@ impl Error {
             Error::Fault { fault, .. } => Some(fault),
             _ => None,
         }
+    }
+
+    /// Whether the call ran out of time (see [`Error::Timeout`]; an action's may be wrapped in
+    /// [`Error::OutcomeUnknown`], which counts too).
+    pub fn is_timeout(&self) -> bool {
+        match self {
+            Error::Timeout { .. } => true,
+            Error::OutcomeUnknown { source, .. } => source.is_timeout(),
+            _ => false,
+        }
+    }
+
+    /// Whether the connection could not be made (refused, unreachable, DNS, TLS): the request
+    /// never left, so nothing was done.
+    pub fn is_connect(&self) -> bool {
+        match self {
+            Error::Transport { source, .. } => source.is_connect(),
+            Error::Tls { .. } => true,
+            Error::OutcomeUnknown { source, .. } => source.is_connect(),
+            _ => false,
+        }
+    }
+
+    /// Whether trying the same call again may succeed: a failed or timed-out connection, or an
+    /// HTTP 5xx. Reads are retried this way by the client itself ([`crate::Retries`]); an
+    /// action never is, and [`Error::OutcomeUnknown`] is never retryable without checking first.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport { .. } | Error::Timeout { .. } => true,
+            Error::Http { status, .. } => (500..600).contains(status),
+            _ => false,
+        }
+    }
+
+    /// Whether an action may or may not have been carried out (see [`Error::OutcomeUnknown`]).
+    pub fn is_outcome_unknown(&self) -> bool {
+        matches!(self, Error::OutcomeUnknown { .. })
     }
 }
 

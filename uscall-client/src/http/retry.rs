@@ -102,11 +102,7 @@ impl Retries {
 /// or the server (or a proxy before it) failed with a 5xx. A SOAP fault, a 4xx, an unreadable
 /// answer or a refusal from the service would only come back the same.
 fn is_transient(error: &Error) -> bool {
-    match error {
-        Error::Transport { .. } | Error::Timeout { .. } => true,
-        Error::Http { status, .. } => (500..600).contains(status),
-        _ => false,
-    }
+    error.is_retryable()
 }
 
 /// Whether an action that failed this way may nonetheless have been carried out by the PBX:

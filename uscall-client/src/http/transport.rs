@@ -238,7 +238,7 @@ impl Client {
             Error::Timeout {
                 operation: op.name,
                 endpoint,
-                source: Some(source),
+                source: Some(crate::error::HttpError::new(source)),
             }
         } else if let Some(parse) = malformed_head(&source) {
             // The server answered, but not in HTTP: an unreadable answer, not a network
@@ -252,7 +252,7 @@ impl Client {
             Error::Transport {
                 operation: op.name,
                 endpoint,
-                source,
+                source: crate::error::HttpError::new(source),
             }
         }
     }

@@ -73,8 +73,10 @@ macro_rules! wire_enum {
         $(#[$meta])*
         ///
         /// Parsing is lenient and never fails, and unknown values are kept in `Other`; see
-        /// [`crate::enums`].
+        /// [`crate::enums`]. New variants may be added as the vendor documents values: match
+        /// with a `_` arm (unknown values are `Other` either way).
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum $name {
             $(
                 $(#[$vmeta])*

@@ -50,6 +50,16 @@ pub struct Rows<T> {
 }
 
 impl<T> Rows<T> {
+    /// Rows as an answer of `operation` would give them, with the `errors` of the rows that did
+    /// not decode: for tests and fakes of code that takes `Rows`.
+    pub fn new(operation: &'static str, rows: Vec<T>, errors: Vec<RowError>) -> Rows<T> {
+        Rows {
+            operation,
+            rows,
+            errors,
+        }
+    }
+
     /// The operation that answered.
     pub fn operation(&self) -> &'static str {
         self.operation
