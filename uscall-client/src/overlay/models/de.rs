@@ -156,7 +156,8 @@ pub fn parse_hms(s: &str) -> Result<Duration, String> {
 
 fn parse_seconds(t: &str) -> Option<Duration> {
     let v: f64 = t.replace(',', ".").parse().ok()?;
-    (v.is_finite() && v >= 0.0).then(|| Duration::from_secs_f64(v))
+    // A number of seconds no Duration can hold (a corrupt field) is not a duration.
+    Duration::try_from_secs_f64(v).ok()
 }
 
 /// A number of seconds (a JSON number or numeric text).
@@ -332,6 +333,24 @@ mod tests {
 
     fn row(v: serde_json::Value) -> Result<Row, serde_json::Error> {
         serde_json::from_value(v)
+    }
+
+    /// Found by the `overlay` fuzz target: a number of seconds too big for a `Duration` (a
+    /// corrupt `pausas` of an agent report) panicked instead of being a row error.
+    #[test]
+    fn seconds_no_duration_can_hold_are_refused_not_a_panic() {
+        #[derive(Deserialize, Debug)]
+        struct Secs {
+            #[serde(deserialize_with = "opt_secs")]
+            #[allow(dead_code)]
+            s: Option<Duration>,
+        }
+        for v in [json!(2.5e89), json!("1e300"), json!(-1), json!("NaN"), json!("inf")] {
+            let e = serde_json::from_value::<Secs>(json!({ "s": v })).unwrap_err();
+            assert!(e.to_string().contains("expected a number of seconds"), "{e}");
+        }
+        let ok: Secs = serde_json::from_value(json!({"s": "1,5"})).unwrap();
+        assert_eq!(ok.s, Some(Duration::from_millis(1500)));
     }
 
     #[test]
