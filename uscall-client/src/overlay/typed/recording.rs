@@ -5,6 +5,7 @@ use super::AudioDownloadRequest;
 use crate::error::{Error, Result};
 use crate::models::{self, Recording};
 use crate::redact::Secrets;
+use crate::stream::RecordingStream;
 use crate::transport::Download;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -96,6 +97,26 @@ impl AudioDownloadRequest<'_> {
         let _ = tokio::fs::remove_file(part).await;
         result
     }
+}
+
+impl RecordingStream {
+    /// The streaming decoder of an audioDownload answer, reading the recording as [`Recording`]
+    /// does: the wire layer's decoder does not know the model, so it is given it here.
+    /// `http_charset`: the charset parameter of the Content-Type, if any.
+    pub(crate) fn new(http_charset: Option<&str>) -> Self {
+        RecordingStream::with_reader(http_charset, recording_audio)
+    }
+}
+
+/// The audio [`Recording`] reads from an audioDownload return text, or why it reads none (the
+/// JSON's own message when the text is not JSON).
+fn recording_audio(json: String) -> std::result::Result<Vec<u8>, String> {
+    let response = crate::Response::parse("audioDownload", json, "").map_err(|e| match e {
+        Error::Json { message, .. } => message,
+        other => other.to_string(),
+    })?;
+    let recording = models::one::<Recording>(&response).map_err(|e| e.to_string())?;
+    Ok(recording.audio)
 }
 
 /// The temporary file a recording is written to before it is complete: `.NAME.part` beside it.

@@ -61,7 +61,7 @@ enum Frame {
     Object {
         expect_key: bool,
         key: Key,
-        /// Whether `models::one` may read a recording from this object: `retorno`'s value,
+        /// Whether the model (`models::one`) may read a recording from this object: `retorno`'s value,
         /// the first item of a list under `retorno`, or the first item of a top-level list.
         candidate: bool,
     },

@@ -1,17 +1,17 @@
 //! Streams audioDownload's recording from the response body to a sink, in constant memory.
 //!
 //! One pass does XML text unescaping, JSON scanning and base64 decoding, accepting what the
-//! whole-body path (`transport::read`, then `models::one::<Recording>`) accepts. The envelope
+//! whole-body path (`transport::read`, then the typed overlay's model) accepts. The envelope
 //! before the return part is buffered and walked by `response`'s own parser; the return text
 //! then flows through three push stages ([`XmlText`] → [`Json`] → [`Audio`]); the rest of the
 //! envelope is buffered and checked at the end by parsing the envelope again with an empty
-//! return part, and the JSON by reading the recording from it. Until the sink has received its
-//! first bytes, every body byte is kept, so that anything unusual, or any error, hands the body
-//! back for the whole-body path to judge.
+//! return part, and the JSON by reading the recording from it with the [`ReadAudio`] the caller
+//! gives (the overlay's model: the wire does not know it). Until the sink has received its first
+//! bytes, every body byte is kept, so that anything unusual, or any error, hands the body back
+//! for the whole-body path to judge.
 
-use crate::models::{self, Recording};
+use crate::charset;
 use crate::response::{self, Parsed};
-use crate::{Response, charset};
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 use memchr::memchr;
 use std::io;
@@ -47,11 +47,16 @@ const UTF8_BOM: &[u8] = b"\xef\xbb\xbf";
 /// The sink the decoded audio goes to.
 pub(crate) type Sink<'a> = dyn FnMut(&[u8]) -> io::Result<()> + 'a;
 
+/// Reads the audio of the recording in an audioDownload return text as the whole-body path's
+/// model does (its `arquivo_base_64`, decoded), or says why it reads none. The decoder reads the
+/// JSON with it to check that the string it streamed is the one the model reads.
+pub(crate) type ReadAudio = fn(String) -> Result<Vec<u8>, String>;
+
 /// How a body ended.
 #[derive(Debug)]
 pub(crate) enum Finished {
     /// The envelope was well formed and its return text was JSON whose recording string
-    /// (`arquivo_base_64` where `models::one::<Recording>` reads it) went to the sink. `json` is
+    /// (`arquivo_base_64` where [`ReadAudio`] reads it) went to the sink. `json` is
     /// the return text as the whole-body path has it, with that string value replaced by `""`.
     Streamed { json: String, audio_bytes: u64 },
     /// An answer this decoder does not stream (a Fault, an HTML page, another charset, markup in
@@ -82,6 +87,7 @@ impl std::fmt::Display for StreamError {
 /// its limit, as `response::body` does).
 pub(crate) struct RecordingStream {
     http_charset: Option<String>,
+    read_audio: ReadAudio,
     stage: Stage,
     /// Every body byte so far, while the sink has had none (afterwards, empty).
     body: Vec<u8>,
@@ -126,10 +132,12 @@ impl From<String> for Stop {
 }
 
 impl RecordingStream {
-    /// `http_charset`: the charset parameter of the Content-Type, if any.
-    pub(crate) fn new(http_charset: Option<&str>) -> Self {
+    /// `http_charset`: the charset parameter of the Content-Type, if any; `read_audio`: how the
+    /// model reads the recording (the overlay's `RecordingStream::new` gives its own).
+    pub(crate) fn with_reader(http_charset: Option<&str>, read_audio: ReadAudio) -> Self {
         RecordingStream {
             http_charset: http_charset.map(str::to_owned),
+            read_audio,
             stage: Stage::Prefix,
             body: Vec::new(),
             written: false,
@@ -404,14 +412,7 @@ impl RecordingStream {
             .decode(encoding, at, self.json.out.len())
             .ok_or("the body is not valid UTF-8")?;
         let json = format!("{head}{tail}");
-        let audio_of = |json: String| -> Result<Vec<u8>, String> {
-            let response = Response::parse(OPERATION, json, "").map_err(|e| match e {
-                crate::Error::Json { message, .. } => message,
-                other => other.to_string(),
-            })?;
-            let recording = models::one::<Recording>(&response).map_err(|e| e.to_string())?;
-            Ok(recording.audio)
-        };
+        let audio_of = self.read_audio;
         // Two readings tell whether the recording comes from the streamed string: it reads
         // nothing with `""` there and exactly the marker's bytes with the marker there.
         let empty = audio_of(json.clone())?;

@@ -1,6 +1,9 @@
 //! Tests of the streaming decoder: every outcome is checked against the whole-body path.
 
 use super::*;
+// Test code may use the overlay: the whole-body path ends with its model.
+use crate::Response;
+use crate::models::{self, Recording};
 use base64::Engine as _;
 use proptest::prelude::*;
 use std::path::Path;
