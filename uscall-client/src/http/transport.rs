@@ -94,12 +94,14 @@ impl Client {
     }
 
     /// One attempt of audioDownload that streams the recording to `out` as the body arrives
-    /// (unescaping, JSON and base64 in one pass, in constant memory). An answer the stream does
+    /// (unescaping, JSON and base64 in one pass, in constant memory), `read_audio` saying which
+    /// string of the answer is the recording (the overlay's model). An answer the stream does
     /// not take (a refusal, a fault, an odd charset) is read whole, as [`Client::send_once`] does.
     pub(crate) async fn download_once(
         &self,
         op: &'static OperationInfo,
         body: String,
+        read_audio: crate::stream::ReadAudio,
         out: &mut tokio::fs::File,
         path: &std::path::Path,
     ) -> Result<Download> {
@@ -112,7 +114,7 @@ impl Client {
             return head.read(self, op.name, bytes).map(Download::Text);
         }
         let charset = head.content_type.as_deref().and_then(text::charset_param);
-        let mut stream = Some(RecordingStream::new(charset));
+        let mut stream = Some(RecordingStream::with_reader(charset, read_audio));
         let mut reader = BodyReader::new(response, op.name, limit, |e| self.transport(op, e))?;
         let mut decoded = Vec::new();
         let write_err = |source| Error::Write {

@@ -345,9 +345,18 @@ mod tests {
             #[allow(dead_code)]
             s: Option<Duration>,
         }
-        for v in [json!(2.5e89), json!("1e300"), json!(-1), json!("NaN"), json!("inf")] {
+        for v in [
+            json!(2.5e89),
+            json!("1e300"),
+            json!(-1),
+            json!("NaN"),
+            json!("inf"),
+        ] {
             let e = serde_json::from_value::<Secs>(json!({ "s": v })).unwrap_err();
-            assert!(e.to_string().contains("expected a number of seconds"), "{e}");
+            assert!(
+                e.to_string().contains("expected a number of seconds"),
+                "{e}"
+            );
         }
         let ok: Secs = serde_json::from_value(json!({"s": "1,5"})).unwrap();
         assert_eq!(ok.s, Some(Duration::from_millis(1500)));

@@ -58,7 +58,9 @@ impl AudioDownloadRequest<'_> {
             let mut file = tokio::fs::File::create(part)
                 .await
                 .map_err(write_err(part))?;
-            let download = client.download_once(op, body, &mut file, part).await?;
+            let download = client
+                .download_once(op, body, recording_audio, &mut file, part)
+                .await?;
             let (recording, bytes) = match download {
                 Download::Streamed { json, audio_bytes } => (decode(json, secrets)?, audio_bytes),
                 // Not streamed (a small or unusual answer): the recording is in the text.
@@ -110,7 +112,7 @@ impl RecordingStream {
 
 /// The audio [`Recording`] reads from an audioDownload return text, or why it reads none (the
 /// JSON's own message when the text is not JSON).
-fn recording_audio(json: String) -> std::result::Result<Vec<u8>, String> {
+pub(crate) fn recording_audio(json: String) -> std::result::Result<Vec<u8>, String> {
     let response = crate::Response::parse("audioDownload", json, "").map_err(|e| match e {
         Error::Json { message, .. } => message,
         other => other.to_string(),
