@@ -47,7 +47,8 @@ pub mod requests {
     pub use crate::generated::*;
 }
 
-/// The workspace README's Rust examples, compiled as doctests so they cannot rot.
-#[cfg(doctest)]
+/// The workspace README's Rust examples, compiled as doctests so they cannot rot; only inside the
+/// workspace, since the packaged crate does not contain that README (see build.rs).
+#[cfg(all(doctest, uscall_workspace))]
 #[doc = include_str!("../../README.md")]
 pub struct WorkspaceReadme;
