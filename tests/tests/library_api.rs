@@ -54,6 +54,7 @@ fn settings_that_cannot_be_taken_are_reported_by_build() {
     assert!(message.starts_with("proxy "), "{message}");
     assert!(!message.contains("s3cret"), "{message}");
     // An own HTTP client carries its own TLS and proxy: the builder's are refused beside it.
+    uscall_client::install_crypto_provider();
     let own = uscall_client::reqwest::Client::new();
     let message = config(
         Client::builder("https://pbx.example")
@@ -84,6 +85,7 @@ async fn a_proxy_carries_the_calls() {
 #[tokio::test]
 async fn an_own_http_client_carries_the_calls() {
     let (addr, served) = serve_once().await;
+    uscall_client::install_crypto_provider();
     let own = uscall_client::reqwest::Client::builder()
         .user_agent("my-crm/2.0")
         .redirect(uscall_client::reqwest::redirect::Policy::none())

@@ -173,6 +173,7 @@ impl ClientBuilder {
     /// [`Error::Config`] here.
     pub fn build(self) -> Result<Client> {
         let endpoint = endpoint_url(&self.url)?;
+        install_crypto_provider();
         if !self.problems.is_empty() {
             return Err(Error::Config(self.problems.join("; ")));
         }
@@ -249,6 +250,16 @@ fn endpoint_url(url: &str) -> Result<Url> {
     }
     parsed.set_fragment(None);
     Ok(parsed)
+}
+
+/// Installs uscall's TLS crypto provider (its `ring` or `aws-lc-rs` feature) as the process
+/// default, unless one is already installed. reqwest, built as uscall builds it (rustls without
+/// a provider of its own), needs one to make a client: call this before building your own
+/// `reqwest::Client` for [`ClientBuilder::http_client`]. [`ClientBuilder::build`] does it too.
+pub fn install_crypto_provider() {
+    let provider = uscall_tls::default_provider();
+    // Already installed (by the application, or by an earlier call): that one stays.
+    let _ = provider.as_ref().clone().install_default();
 }
 
 /// A proxy URL for messages, its password hidden.

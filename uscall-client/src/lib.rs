@@ -28,7 +28,7 @@ pub use wire::{value, xsd};
 
 pub use answer::Response;
 pub use answer_text::AnswerText;
-pub use builder::ClientBuilder;
+pub use builder::{ClientBuilder, install_crypto_provider};
 pub use client::{
     Client, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_PATH, DEFAULT_TIMEOUT, Raw,
 };

@@ -148,13 +148,25 @@ impl fmt::Display for ConfigError {
 
 impl StdError for ConfigError {}
 
+/// The crypto provider uscall's TLS uses: the process's default if one is installed, else the
+/// one this crate was built with (the `ring` feature, or `aws-lc-rs`; aws-lc-rs when both are).
+pub fn default_provider() -> Arc<CryptoProvider> {
+    if let Some(installed) = CryptoProvider::get_default() {
+        return installed.clone();
+    }
+    #[cfg(feature = "aws-lc-rs")]
+    return Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    #[cfg(all(feature = "ring", not(feature = "aws-lc-rs")))]
+    return Arc::new(rustls::crypto::ring::default_provider());
+}
+
+#[cfg(not(any(feature = "ring", feature = "aws-lc-rs")))]
+compile_error!("uscall-tls needs a crypto provider: enable its `ring` or `aws-lc-rs` feature");
+
 /// The rustls configuration for `trust`, for `reqwest::ClientBuilder::tls_backend_preconfigured`
-/// (HTTP/1.1 only, like the rest of uscall). Uses the process's default crypto provider if one
-/// is installed, else aws-lc-rs, as reqwest does.
+/// (HTTP/1.1 only, like the rest of uscall), with [`default_provider`].
 pub fn client_config(trust: &Trust) -> Result<ClientConfig, ConfigError> {
-    let provider = CryptoProvider::get_default()
-        .cloned()
-        .unwrap_or_else(|| Arc::new(rustls::crypto::aws_lc_rs::default_provider()));
+    let provider = default_provider();
     let verifier: Arc<dyn ServerCertVerifier> = match (trust.insecure, trust.pins.is_empty()) {
         (true, false) => {
             return Err(ConfigError(

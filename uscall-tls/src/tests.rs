@@ -39,7 +39,13 @@ fn self_signed_ca(
     algorithm: &'static SignatureAlgorithm,
     edit: impl FnOnce(&mut CertificateParams),
 ) -> Made {
-    let key = KeyPair::generate_for(algorithm).unwrap();
+    // ring signs with RSA keys but does not make them: an RSA key made once with
+    // `openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048`, for tests only.
+    let key = if std::ptr::eq(algorithm, &rcgen::PKCS_RSA_SHA256) {
+        KeyPair::from_pem_and_sign_algo(include_str!("testdata/rsa-2048.pem"), algorithm).unwrap()
+    } else {
+        KeyPair::generate_for(algorithm).unwrap()
+    };
     let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
     let mut params = CertificateParams::new(names).unwrap();
     params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
@@ -270,7 +276,7 @@ impl ResolvesServerCert for Impostor {
 /// A server presenting `cert` without its key: it signs the handshake with another one.
 fn impostor(cert: &Made) -> ServerConfig {
     let thief = KeyPair::generate().unwrap();
-    let provider = rustls::crypto::aws_lc_rs::default_provider();
+    let provider = crate::default_provider();
     let key = provider
         .key_provider
         .load_private_key(PrivateKeyDer::try_from(thief.serialize_der()).unwrap())
@@ -488,7 +494,7 @@ fn what_the_certificate_reader_does_not_understand_is_not_accepted() {
     let cert = self_signed_ca(&["localhost"], &rcgen::PKCS_ECDSA_P256_SHA256, |_| {});
     let der = cert.der.as_ref();
     let algorithms =
-        &rustls::crypto::aws_lc_rs::default_provider().signature_verification_algorithms;
+        &crate::default_provider().signature_verification_algorithms;
     assert!(
         x509::Certificate::parse(der)
             .unwrap()
