@@ -188,7 +188,14 @@ impl Client {
         ok_outcome: fn(&T) -> &'static str,
     ) -> Result<T> {
         let send = move |body, secrets: Arc<Secrets>| async move {
-            let (text, deadline) = crate::retry::run(self, op, body, &secrets).await?;
+            let (text, deadline) = crate::retry::run_attempts(
+                self.inner.settings.retries,
+                op,
+                body,
+                &secrets,
+                |body| self.send_once(op, body),
+            )
+            .await?;
             // An action whose answer is not JSON may still have been carried out.
             if !crate::is_read(op.name)
                 && let Err(e) = Response::parse_with(op.name, text.clone(), &secrets)

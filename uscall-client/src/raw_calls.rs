@@ -41,7 +41,14 @@ impl Client {
         let send = move |body, secrets: Arc<Secrets>| async move {
             let want = Want::Element { one_way };
             let attempt = |body| self.send_once_for(op, body, want);
-            let (xml, _) = crate::retry::run_attempts(self, op, body, &secrets, attempt).await?;
+            let (xml, _) = crate::retry::run_attempts(
+                self.inner.settings.retries,
+                op,
+                body,
+                &secrets,
+                attempt,
+            )
+            .await?;
             Ok(XmlAnswer {
                 operation: op.name,
                 xml,

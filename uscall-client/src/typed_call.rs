@@ -78,8 +78,14 @@ impl Client {
         let send = move |body, secrets: Arc<Secrets>| async move {
             let want = Want::Element { one_way };
             let attempt = |body| self.send_once_for(op, body, want);
-            let (xml, deadline) =
-                crate::retry::run_attempts(self, op, body, &secrets, attempt).await?;
+            let (xml, deadline) = crate::retry::run_attempts(
+                self.inner.settings.retries,
+                op,
+                body,
+                &secrets,
+                attempt,
+            )
+            .await?;
             self.decoding(op, xml.len(), deadline, move || {
                 finish(decode(op, &xml)?, &secrets)
             })

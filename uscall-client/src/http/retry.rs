@@ -5,7 +5,6 @@
 //! classification is an explicit list of reads, reviewed by hand, and anything not on it (an
 //! operation that a regen adds, whatever its name) is an action until someone adds it here.
 
-use crate::Client;
 use crate::error::{Error, Result};
 use crate::meta::OperationInfo;
 use crate::redact::Secrets;
@@ -136,21 +135,10 @@ pub(crate) fn outcome_unknown(op: &OperationInfo, error: Error) -> Error {
     }
 }
 
-/// Sends `body` for `op`: once for an action, up to `1 + retries.max` times for a read. Gives
-/// the return part's text.
-pub(crate) async fn run(
-    client: &Client,
-    op: &'static OperationInfo,
-    body: String,
-    secrets: &Secrets,
-) -> Result<(String, std::time::Instant)> {
-    run_attempts(client, op, body, secrets, |body| client.send_once(op, body)).await
-}
-
 /// Makes `attempt` with `body`: once for an action, up to `1 + retries.max` times for a read
 /// while it fails in a way that may pass.
 pub(crate) async fn run_attempts<T, A: Future<Output = Result<T>>>(
-    client: &Client,
+    retries: Retries,
     op: &'static OperationInfo,
     body: String,
     secrets: &Secrets,
@@ -161,7 +149,6 @@ pub(crate) async fn run_attempts<T, A: Future<Output = Result<T>>>(
             .await
             .map_err(|error| outcome_unknown(op, error));
     }
-    let retries = client.inner.settings.retries;
     let mut retry = 0;
     loop {
         match attempt(body.clone()).await {
@@ -188,6 +175,7 @@ pub(crate) async fn run_attempts<T, A: Future<Output = Result<T>>>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Client;
     use crate::error::how_to_check;
     use crate::models::ServiceErrorKind;
 

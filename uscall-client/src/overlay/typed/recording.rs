@@ -79,8 +79,10 @@ impl AudioDownloadRequest<'_> {
             Ok((recording, bytes))
         };
         let send = async |body, secrets: Arc<Secrets>| {
-            crate::retry::run_attempts(client, op, body, &secrets, |body| attempt(body, &secrets))
-                .await
+            crate::retry::run_attempts(client.inner.settings.retries, op, body, &secrets, |body| {
+                attempt(body, &secrets)
+            })
+            .await
         };
         let result = client.call_sending(op, args, send, |_| "ok").await;
         let result = match result {
