@@ -493,8 +493,7 @@ fn certificate_times_read_as_rfc_5280_says() {
 fn what_the_certificate_reader_does_not_understand_is_not_accepted() {
     let cert = self_signed_ca(&["localhost"], &rcgen::PKCS_ECDSA_P256_SHA256, |_| {});
     let der = cert.der.as_ref();
-    let algorithms =
-        &crate::default_provider().signature_verification_algorithms;
+    let algorithms = &crate::default_provider().signature_verification_algorithms;
     assert!(
         x509::Certificate::parse(der)
             .unwrap()
