@@ -260,6 +260,24 @@ impl Client {
         args: Args,
         send: impl FnOnce(String, Arc<Secrets>) -> S,
     ) -> Result<T> {
+        let (body, secrets) = self.build_envelope(op, &args)?;
+        tracing::Span::current().record("request_bytes", body.len());
+        tracing::trace!(target: "uscall::wire", operation = op.name, request = %secrets.clean_to(&body, crate::redact::TRACE_CHARS));
+        send(body, secrets.clone())
+            .await
+            .map_err(|e| secrets.error(e))
+    }
+}
+
+impl Client {
+    /// The request envelope of a call, the token part filled in, and the call's secrets (the
+    /// token and the password parts): what is sent, or shown redacted by a dry run. Refuses a
+    /// wrong number of arguments, a token part without a token, and a value that does not fit.
+    pub(crate) fn build_envelope(
+        &self,
+        op: &'static OperationInfo,
+        args: &Args,
+    ) -> Result<(String, Arc<Secrets>)> {
         if args.len() != op.params.len() {
             return Err(Error::Arity {
                 operation: op.name,
@@ -275,7 +293,7 @@ impl Client {
                 op.name
             )));
         }
-        let (body, secrets) = match &args {
+        match args {
             Args::Texts(args) => {
                 let values: Vec<Option<&str>> = op
                     .params
@@ -293,15 +311,10 @@ impl Client {
                     character: bad.character,
                     position: bad.position,
                 })?;
-                (body, secrets)
+                Ok((body, secrets))
             }
-            Args::Values(args) => self.build_values(op, args)?,
-        };
-        tracing::Span::current().record("request_bytes", body.len());
-        tracing::trace!(target: "uscall::wire", operation = op.name, request = %secrets.clean_to(&body, crate::redact::TRACE_CHARS));
-        send(body, secrets.clone())
-            .await
-            .map_err(|e| secrets.error(e))
+            Args::Values(args) => self.build_values(op, args),
+        }
     }
 }
 

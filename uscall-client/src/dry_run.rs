@@ -2,10 +2,9 @@
 //! secrets redacted: what `uscall --dry-run` prints.
 
 use crate::Client;
-use crate::envelope;
-use crate::error::{Error, Result};
+use crate::envelope::Args;
+use crate::error::Result;
 use crate::meta::OperationInfo;
-use crate::redact::Secrets;
 use crate::value::Value;
 
 impl Client {
@@ -19,25 +18,7 @@ impl Client {
         op: &'static OperationInfo,
         args: Vec<Option<String>>,
     ) -> Result<String> {
-        check_arity(op, args.len())?;
-        let token = self.inner.token.0.as_str();
-        let values: Vec<Option<&str>> = op
-            .params
-            .iter()
-            .zip(&args)
-            .map(|(p, a)| if p.token { Some(token) } else { a.as_deref() })
-            .collect();
-        let secrets = Secrets::of_call(
-            token,
-            op.params.iter().map(|p| p.name).zip(values.iter().copied()),
-        );
-        let body = envelope::build(op, &values).map_err(|bad| Error::InvalidCharacter {
-            operation: op.name,
-            param: bad.param,
-            character: bad.character,
-            position: bad.position,
-        })?;
-        Ok(secrets.redact(&body).into_owned())
+        self.redacted_envelope(op, &Args::Texts(args))
     }
 
     /// [`Client::envelope`] with one [`Value`] per part, as [`Client::call_values`] takes them.
@@ -46,20 +27,11 @@ impl Client {
         op: &'static OperationInfo,
         args: Vec<Option<Value>>,
     ) -> Result<String> {
-        check_arity(op, args.len())?;
-        let (body, secrets) = self.build_values(op, &args)?;
-        Ok(secrets.redact(&body).into_owned())
+        self.redacted_envelope(op, &Args::Values(args))
     }
-}
 
-fn check_arity(op: &'static OperationInfo, got: usize) -> Result<()> {
-    if got == op.params.len() {
-        Ok(())
-    } else {
-        Err(Error::Arity {
-            operation: op.name,
-            expected: op.params.len(),
-            got,
-        })
+    fn redacted_envelope(&self, op: &'static OperationInfo, args: &Args) -> Result<String> {
+        let (body, secrets) = self.build_envelope(op, args)?;
+        Ok(secrets.redact(&body).into_owned())
     }
 }
