@@ -6,6 +6,7 @@
 #![deny(missing_docs)]
 
 pub mod decode;
+pub mod diff;
 pub mod docs;
 pub mod emit;
 mod error;

@@ -4,12 +4,13 @@ use anyhow::{Context, Result, bail, ensure};
 use std::path::{Path, PathBuf};
 use uscall_codegen::model::SoapVersion;
 
+mod drift;
 mod fetch;
 mod soap;
 use soap::{soap_for, soap_version};
 
 /// The checked-in WSDL, relative to the workspace root.
-const WSDL: &str = "wsdl/wsuscall.wsdl";
+pub(crate) const WSDL: &str = "wsdl/wsuscall.wsdl";
 /// The generated bindings, relative to the workspace root.
 const GENERATED: &str = "uscall-client/src/generated.rs";
 
@@ -19,6 +20,10 @@ usage: cargo xtask regen [--check] [--strict] [--soap 1.1|1.2]
 
   regen                 regenerate uscall-client/src/generated.rs from wsdl/wsuscall.wsdl
   regen --check         fail if the generated code differs from what the WSDL gives (no network)
+  regen --check --url URL [--format table|json]
+                        compare a live PBX's WSDL with wsdl/wsuscall.wsdl by meaning (operations,
+                        parts by name and position, types, style, use, namespace, SOAPAction,
+                        SOAP version, path); fail on any difference on the wire
   regen --strict        fail, writing nothing, if any operation would become a raw method
   regen --soap 1.2      where a port type is bound in both SOAP 1.1 and 1.2, generate from the
                         SOAP 1.2 binding (1.1 is the default); kept in the generated file's header,
@@ -67,6 +72,7 @@ fn run(args: Vec<String>) -> Result<()> {
     let mut strict = false;
     let mut soap = None;
     let mut fetch: Option<Fetch> = None;
+    let mut format = drift::Format::Table;
     let (mut ca_cert, mut pins, mut insecure) = (None, Vec::new(), false);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -93,6 +99,7 @@ fn run(args: Vec<String>) -> Result<()> {
                 pins.push(pin);
             }
             "--insecure" => insecure = true,
+            "--format" => format = drift::format(args.next().as_deref())?,
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return Ok(());
@@ -103,7 +110,13 @@ fn run(args: Vec<String>) -> Result<()> {
     let root = workspace_root();
     let soap = soap_for(&root, soap)?;
     match fetch {
-        Some(_) if mode == Mode::Check => bail!("--check never uses the network: drop --url"),
+        Some(mut f) if mode == Mode::Check => {
+            f.ca_cert = ca_cert;
+            f.pins = pins;
+            f.insecure = insecure;
+            let live = fetch::wsdl(&f)?;
+            return drift::check(&root, &live, &f.url, soap, format);
+        }
         Some(mut f) => {
             f.ca_cert = ca_cert;
             f.pins = pins;
