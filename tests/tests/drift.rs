@@ -211,30 +211,64 @@ fn regen_check_url_against_live_servers() {
         ]
     );
 
-    // ext/soap serving a WSDL whose ccenterAgents part is called `agente`: a rename it would
-    // silently drop, reported as such.
+    // ext/soap serving a WSDL whose ccenterAgents part is called `agente` (a rename it would
+    // silently drop), whose agentStatus takes an int agent, and whose first operation's body is
+    // in another namespace: each reported as such.
     let wsdl = checked_in();
-    let start = wsdl
-        .find(r#"<message name="ccenterAgentsRequest">"#)
-        .unwrap();
-    let end = start + wsdl[start..].find("</message>").unwrap();
-    let message = wsdl[start..end].replace(r#"name="agentes""#, r#"name="agente""#);
-    let renamed = format!("{}{}{}", &wsdl[..start], message, &wsdl[end..]);
+    let in_message = |text: &str, name: &str, edit: &dyn Fn(&str) -> String| {
+        let start = text.find(&format!(r#"<message name="{name}">"#)).unwrap();
+        let end = start + text[start..].find("</message>").unwrap();
+        format!(
+            "{}{}{}",
+            &text[..start],
+            edit(&text[start..end]),
+            &text[end..]
+        )
+    };
+    let changed = in_message(&wsdl, "ccenterAgentsRequest", &|m| {
+        m.replace(r#"name="agentes""#, r#"name="agente""#)
+    });
+    let changed = in_message(&changed, "agentStatusRequest", &|m| {
+        m.replacen(
+            r#"name="agente" type="xsd:string""#,
+            r#"name="agente" type="xsd:int""#,
+            1,
+        )
+    });
+    let changed = changed.replacen(
+        r#"<soap:body use="encoded" namespace="urn:wsuscall""#,
+        r#"<soap:body use="encoded" namespace="urn:wsuscall:v2""#,
+        1,
+    );
+    assert_ne!(changed, wsdl);
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("renamed.wsdl");
+    let file = dir.path().join("changed.wsdl");
     // The checked-in WSDL declares ISO-8859-1: written back so, a byte per character.
-    let bytes: Vec<u8> = renamed
+    let bytes: Vec<u8> = changed
         .chars()
         .map(|c| u8::try_from(u32::from(c)).expect("ISO-8859-1 text"))
         .collect();
     std::fs::write(&file, &bytes).unwrap();
     let native = PhpServer::native(&[("USCALL_WSDL", file.to_str().unwrap())]);
-    let (ok, stdout, _) = check_url(&native.wsdl_url(), &[]);
+    let (ok, stdout, _) = check_url(&native.wsdl_url(), &["--format", "json"]);
     assert!(!ok, "{stdout}");
-    assert!(
-        stdout.contains("ccenterAgents")
-            && stdout.contains("part renamed")
-            && stdout.contains("agente"),
-        "{stdout}"
-    );
+    let json: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    let found: Vec<(String, String, String)> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let s = |k: &str| c[k].as_str().unwrap().to_owned();
+            (s("operation"), s("change"), s("live"))
+        })
+        .collect();
+    let owned = |a: &str, b: &str, c: &str| (a.to_owned(), b.to_owned(), c.to_owned());
+    for expected in [
+        owned("ccenterAgents", "part renamed", "agente"),
+        owned("agentStatus", "part retyped", "agente: xsd:int"),
+        owned("getAgent", "namespace", "urn:wsuscall:v2"),
+    ] {
+        assert!(found.contains(&expected), "{expected:?} not in {found:?}");
+    }
+    assert_eq!(found.len(), 3, "{found:?}");
 }
