@@ -147,6 +147,14 @@ pub fn typed_answer(xml: &str) {
 
 #[cfg(test)]
 mod tests {
+    /// Found by this target: an element named `zhttp://w` (which the XML reader takes as prefix
+    /// `zhttp` and local name `//w`) was read into `anyType` and written back as `<//w>`, which
+    /// is not XML. A name that is no XML name is now refused when writing.
+    #[test]
+    fn a_name_that_is_no_xml_name_is_refused_not_written() {
+        super::typed_answer(r#"<r><tree><label>x</label><extra><zhttp://w/></extra></tree></r>"#);
+    }
+
     #[test]
     fn a_tree_reads_shows_and_writes_back() {
         super::typed_answer(

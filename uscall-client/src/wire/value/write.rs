@@ -248,6 +248,14 @@ impl<'o> Writer<'o> {
             (Ty::Any, Value::Text(text)) => self.text(text),
             (Ty::Any, Value::Struct(fields)) => {
                 for (name, value) in fields {
+                    // These names come from the value (JSON keys, or a lenient reading), not
+                    // from a schema: one that is no XML name would break the envelope.
+                    if !is_xml_name(name) {
+                        return Err(ValueError::new(format!(
+                            "{:?} cannot be an XML element name",
+                            name
+                        )));
+                    }
                     self.write(name, None, value, Ty::Any, parent)
                         .map_err(|e| e.at(name.as_str()))?;
                 }
@@ -370,4 +378,12 @@ fn shape(expected: &str, got: &Value) -> ValueError {
         Value::List(_) => "a list".to_owned(),
     };
     ValueError::new(format!("expected {expected}, got {got}"))
+}
+
+/// Whether `name` is an XML element name without a prefix (an NCName): a letter or `_`, then
+/// letters, digits, `-`, `_` and `.`.
+fn is_xml_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
