@@ -39,16 +39,7 @@ impl Client {
         one_way: bool,
     ) -> Result<XmlAnswer> {
         let send = move |body, secrets: Arc<Secrets>| async move {
-            let want = Want::Element { one_way };
-            let attempt = |body| self.send_once_for(op, body, want);
-            let (xml, _) = crate::retry::run_attempts(
-                self.inner.settings.retries,
-                op,
-                body,
-                &secrets,
-                attempt,
-            )
-            .await?;
+            let (xml, _) = self.element_answer(op, body, &secrets, one_way).await?;
             Ok(XmlAnswer {
                 operation: op.name,
                 xml,
@@ -56,5 +47,20 @@ impl Client {
             })
         };
         self.call_sending(op, args, send, |_| "ok").await
+    }
+
+    /// Posts `body` (retrying a read as the policy says) and gives the answer's response
+    /// element as self-contained XML, with the attempt's deadline; `one_way`: an empty Body is
+    /// the answer. Raw calls and typed calls both read their answers so.
+    pub(crate) async fn element_answer(
+        &self,
+        op: &'static OperationInfo,
+        body: String,
+        secrets: &Secrets,
+        one_way: bool,
+    ) -> Result<(String, std::time::Instant)> {
+        let want = Want::Element { one_way };
+        let attempt = |body| self.send_once_for(op, body, want);
+        crate::retry::run_attempts(self.inner.settings.retries, op, body, secrets, attempt).await
     }
 }

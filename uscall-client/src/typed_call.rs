@@ -5,7 +5,6 @@ use crate::envelope::{self, Args};
 use crate::error::{Error, Result};
 use crate::meta::OperationInfo;
 use crate::redact::Secrets;
-use crate::transport::Want;
 use crate::value::tree::Element;
 use crate::value::{SoapValue, Value, read};
 use crate::{Client, Response};
@@ -76,16 +75,7 @@ impl Client {
     ) -> Result<T> {
         let one_way = op.outputs.is_empty();
         let send = move |body, secrets: Arc<Secrets>| async move {
-            let want = Want::Element { one_way };
-            let attempt = |body| self.send_once_for(op, body, want);
-            let (xml, deadline) = crate::retry::run_attempts(
-                self.inner.settings.retries,
-                op,
-                body,
-                &secrets,
-                attempt,
-            )
-            .await?;
+            let (xml, deadline) = self.element_answer(op, body, &secrets, one_way).await?;
             self.decoding(op, xml.len(), deadline, move || {
                 finish(decode(op, &xml)?, &secrets)
             })
