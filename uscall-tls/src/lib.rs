@@ -24,6 +24,9 @@
 //! A refused certificate comes back as a [`Rejected`] inside the rustls error; its message
 //! carries the certificate's fingerprint and how to trust it, and [`rejection`] finds it in
 //! the error chain a reqwest error ends up with.
+//!
+//! [`probe()`] connects to a server and reports the certificate it presents (names, dates,
+//! fingerprint) and whether a [`Trust`] accepts it, in the words a refused connection uses.
 
 #![deny(missing_docs)]
 
@@ -40,8 +43,10 @@ use std::sync::Arc;
 
 use verifiers::{AcceptAny, Fingerprinted, Pinned};
 
+pub use probe::{CertificateSummary, Probe, ProbeError, Stage, probe};
 pub use rustls;
 
+mod probe;
 mod verifiers;
 mod x509;
 
@@ -167,7 +172,16 @@ compile_error!("uscall-tls needs a crypto provider: enable its `ring` or `aws-lc
 /// (HTTP/1.1 only, like the rest of uscall), with [`default_provider`].
 pub fn client_config(trust: &Trust) -> Result<ClientConfig, ConfigError> {
     let provider = default_provider();
-    let verifier: Arc<dyn ServerCertVerifier> = match (trust.insecure, trust.pins.is_empty()) {
+    let verifier = verifier(trust, &provider)?;
+    config_with(provider, verifier)
+}
+
+/// The verifier [`client_config`] installs for `trust`.
+fn verifier(
+    trust: &Trust,
+    provider: &Arc<CryptoProvider>,
+) -> Result<Arc<dyn ServerCertVerifier>, ConfigError> {
+    Ok(match (trust.insecure, trust.pins.is_empty()) {
         (true, false) => {
             return Err(ConfigError(
                 "certificate pins and switching verification off contradict each other: \
@@ -194,9 +208,16 @@ pub fn client_config(trust: &Trust) -> Result<ClientConfig, ConfigError> {
                 )
             }
             .map_err(|e| ConfigError(format!("cannot load the trusted root certificates: {e}")))?;
-            Arc::new(Fingerprinted::new(Arc::new(platform), &roots, &provider))
+            Arc::new(Fingerprinted::new(Arc::new(platform), &roots, provider))
         }
-    };
+    })
+}
+
+/// The configuration [`client_config`] makes, around any verifier.
+fn config_with(
+    provider: Arc<CryptoProvider>,
+    verifier: Arc<dyn ServerCertVerifier>,
+) -> Result<ClientConfig, ConfigError> {
     let mut config = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| ConfigError(format!("TLS setup: {e}")))?
@@ -354,5 +375,7 @@ pub fn tls_error<'a>(error: &'a (dyn StdError + 'static)) -> Option<&'a rustls::
     None
 }
 
+#[cfg(test)]
+mod probe_tests;
 #[cfg(test)]
 mod tests;

@@ -12,10 +12,10 @@ use rustls::sign::CertifiedKey;
 use rustls::{ClientConnection, ServerConfig, ServerConnection};
 
 /// A certificate with its key, as DER.
-struct Made {
-    der: CertificateDer<'static>,
-    key: KeyPair,
-    pem: String,
+pub(crate) struct Made {
+    pub(crate) der: CertificateDer<'static>,
+    pub(crate) key: KeyPair,
+    pub(crate) pem: String,
 }
 
 fn self_signed(names: &[&str]) -> Made {
@@ -274,7 +274,7 @@ impl ResolvesServerCert for Impostor {
 }
 
 /// A server presenting `cert` without its key: it signs the handshake with another one.
-fn impostor(cert: &Made) -> ServerConfig {
+pub(crate) fn impostor(cert: &Made) -> ServerConfig {
     let thief = KeyPair::generate().unwrap();
     let provider = crate::default_provider();
     let key = provider
