@@ -12,6 +12,8 @@
 //                         https://pbx.example.com/aplicativos/webservice/wsuscall.php, so the
 //                         WSDL does not depend on the port)
 //   USCALL_WSDL_DROP      op1,op2: do not register these operations
+//   USCALL_WSDL_PARTS     opName:p1,p2[;op2:q1]: an existing operation's parts, renamed or
+//                         reordered in the WSDL (the handler still takes them by position)
 //   USCALL_WSDL_ADD       opName:p1,p2[;op2:q1]: register extra string operations answering
 //                         {"retorno":"ok <opName>"}
 //   USCALL_CHARSET_MODE   escaped (default): json_encode default flags, ASCII JSON with \u
@@ -84,6 +86,14 @@ $ops = uscall_operations();
 foreach (uscall_extra_ops() as $name => $parts) {
     $ops[$name] = $parts;
     $docs[$name] = "Operação extra $name (teste). Parâmetros necessários: " . implode(', ', $parts) . '.';
+}
+// A PBX whose operations take their parts under other names or in another order: the WSDL
+// says so, and NuSOAP still hands the handlers their arguments by position.
+foreach (preg_split('/;/', getenv('USCALL_WSDL_PARTS') ?: '', -1, PREG_SPLIT_NO_EMPTY) as $one) {
+    [$name, $parts] = array_pad(explode(':', trim($one), 2), 2, '');
+    if (isset($ops[$name])) {
+        $ops[$name] = array_values(array_filter(array_map('trim', explode(',', $parts)), 'strlen'));
+    }
 }
 foreach ($ops as $op => $parts) {
     if (in_array($op, $drop, true)) {

@@ -16,6 +16,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use serde_json::Value;
 
 pub mod calls;
+pub mod drifted;
 pub mod fixtures;
 pub mod hostile;
 pub mod typed;

@@ -5,11 +5,7 @@
 use uscall_codegen::diff::{self, Change, ChangeKind};
 use uscall_codegen::{lower, parse};
 
-fn checked_in() -> String {
-    let path = uscall_tests::repo_root().join("wsdl/wsuscall.wsdl");
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    uscall_codegen::decode::text(&bytes).unwrap()
-}
+use uscall_tests::drifted::{self, checked_in};
 
 fn changes(old: &str, new: &str) -> Vec<Change> {
     let api = |text: &str| lower::api(&parse::definitions(text).unwrap()).unwrap();
@@ -215,16 +211,7 @@ fn regen_check_url_against_live_servers() {
     // silently drop), whose agentStatus takes an int agent, and whose first operation's body is
     // in another namespace: each reported as such.
     let wsdl = checked_in();
-    let in_message = |text: &str, name: &str, edit: &dyn Fn(&str) -> String| {
-        let start = text.find(&format!(r#"<message name="{name}">"#)).unwrap();
-        let end = start + text[start..].find("</message>").unwrap();
-        format!(
-            "{}{}{}",
-            &text[..start],
-            edit(&text[start..end]),
-            &text[end..]
-        )
-    };
+    let in_message = drifted::in_message;
     let changed = in_message(&wsdl, "ccenterAgentsRequest", &|m| {
         m.replace(r#"name="agentes""#, r#"name="agente""#)
     });
@@ -242,13 +229,7 @@ fn regen_check_url_against_live_servers() {
     );
     assert_ne!(changed, wsdl);
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("changed.wsdl");
-    // The checked-in WSDL declares ISO-8859-1: written back so, a byte per character.
-    let bytes: Vec<u8> = changed
-        .chars()
-        .map(|c| u8::try_from(u32::from(c)).expect("ISO-8859-1 text"))
-        .collect();
-    std::fs::write(&file, &bytes).unwrap();
+    let file = drifted::write_latin1(dir.path(), "changed.wsdl", &changed);
     let native = PhpServer::native(&[("USCALL_WSDL", file.to_str().unwrap())]);
     let (ok, stdout, _) = check_url(&native.wsdl_url(), &["--format", "json"]);
     assert!(!ok, "{stdout}");

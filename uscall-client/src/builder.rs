@@ -25,6 +25,7 @@ pub struct ClientBuilder {
     user_agent: String,
     proxy: Option<String>,
     http: Option<reqwest::Client>,
+    check_live_wsdl: bool,
     /// Settings that could not be taken, reported by [`ClientBuilder::build`].
     problems: Vec<String>,
 }
@@ -43,6 +44,7 @@ impl fmt::Debug for ClientBuilder {
             .field("tls", &self.tls)
             .field("proxy", &self.proxy.as_deref().map(shown_proxy))
             .field("own_http_client", &self.http.is_some())
+            .field("check_live_wsdl", &self.check_live_wsdl)
             .field("problems", &self.problems)
             .finish()
     }
@@ -63,8 +65,20 @@ impl ClientBuilder {
             user_agent: concat!("uscall/", env!("CARGO_PKG_VERSION")).to_owned(),
             proxy: None,
             http: None,
+            check_live_wsdl: false,
             problems: Vec::new(),
         }
+    }
+
+    /// Checks every call against the PBX's live WSDL before sending it (off by default): the
+    /// client fetches `?wsdl` once, on its first call, and refuses with
+    /// [`Error::LiveWsdlMismatch`], naming the part, a call that would send a part the live WSDL
+    /// does not have for that operation (or has at another position), reads and actions alike,
+    /// instead of letting the server drop it. A failed fetch fails that call and is tried again
+    /// by the next. See also [`Client::check_wsdl`].
+    pub fn check_live_wsdl(mut self, check: bool) -> Self {
+        self.check_live_wsdl = check;
+        self
     }
 
     /// Sets the company token, sent in every call's token part.
@@ -180,6 +194,7 @@ impl ClientBuilder {
         // A WSDL without a token part needs none; a call to an operation with one is refused
         // before anything is sent when none is set (see `build_and_send`).
         let token = self.token.unwrap_or(Secret(String::new()));
+        let trust = self.http.is_none().then(|| self.tls.trust());
         let http = match self.http {
             Some(own) => {
                 let tls_set =
@@ -218,6 +233,8 @@ impl ClientBuilder {
                 token,
                 settings: self.settings,
                 prefixes: Arc::default(),
+                live_parts: self.check_live_wsdl.then(Arc::default),
+                trust,
             }),
         })
     }

@@ -37,7 +37,15 @@ pub(crate) struct Inner {
     pub(crate) settings: Settings,
     /// The envelope starts already read, shared by the clones and `with_*` variants.
     pub(crate) prefixes: Arc<crate::response::Prefixes>,
+    /// The live WSDL's parts, fetched on first use, when calls are checked against them
+    /// ([`ClientBuilder::check_live_wsdl`]); shared by the clones and `with_*` variants.
+    pub(crate) live_parts: Option<Arc<LivePartsCell>>,
+    /// The TLS trust the client verifies with; `None` for an own HTTP client.
+    pub(crate) trust: Option<uscall_tls::Trust>,
 }
+
+/// Where the live WSDL's parts are kept once fetched.
+pub(crate) type LivePartsCell = tokio::sync::OnceCell<Arc<crate::live_wsdl::LiveParts>>;
 
 /// Limits and policies that can differ from call to call (see [`Client::with_timeout`]).
 #[derive(Debug, Clone)]
@@ -118,6 +126,8 @@ impl Client {
                 token: self.inner.token.clone(),
                 settings,
                 prefixes: self.inner.prefixes.clone(),
+                live_parts: self.inner.live_parts.clone(),
+                trust: self.inner.trust.clone(),
             }),
         }
     }
@@ -127,6 +137,13 @@ impl Client {
     /// `cargo xtask regen`) are always here.
     pub fn raw(&self) -> Raw<'_> {
         Raw { client: self }
+    }
+
+    /// What the client trusts in the PBX's TLS certificate (system roots, extra CAs, pins, or
+    /// nothing), for tools that inspect the PBX's certificate the same way (`uscall doctor`);
+    /// `None` when the client was given its own HTTP client, whose TLS it does not know.
+    pub fn tls_trust(&self) -> Option<&uscall_tls::Trust> {
+        self.inner.trust.as_ref()
     }
 
     /// The endpoint requests are posted to.
@@ -261,6 +278,13 @@ impl Client {
         send: impl FnOnce(String, Arc<Secrets>) -> S,
     ) -> Result<T> {
         let (body, secrets) = self.build_envelope(op, &args)?;
+        if self.inner.live_parts.is_some() {
+            let sent: Vec<bool> = match &args {
+                Args::Texts(texts) => texts.iter().map(Option::is_some).collect(),
+                Args::Values(values) => values.iter().map(Option::is_some).collect(),
+            };
+            self.guard(op, &sent).await.map_err(|e| secrets.error(e))?;
+        }
         tracing::Span::current().record("request_bytes", body.len());
         tracing::trace!(target: "uscall::wire", operation = op.name, request = %secrets.clean_to(&body, crate::redact::TRACE_CHARS));
         send(body, secrets.clone())
@@ -338,6 +362,7 @@ fn error_outcome(error: &Error) -> &'static str {
         Error::InvalidCharacter { .. } => "invalid_character",
         Error::InvalidValue { .. } => "invalid_value",
         Error::NoSuchOperation { .. } | Error::NoSuchPart { .. } => "not_in_wsdl",
+        Error::LiveWsdlMismatch { .. } => "live_wsdl_mismatch",
         Error::Transport { .. } => "transport",
         Error::Tls { .. } => "tls",
         Error::Timeout { .. } => "timeout",

@@ -12,6 +12,7 @@ pub mod fuzzing;
 #[rustfmt::skip]
 mod generated;
 mod http;
+pub mod live_wsdl;
 pub mod meta;
 mod overlay;
 mod raw_calls;
@@ -42,6 +43,8 @@ pub use raw_call::XmlAnswer;
 /// The HTTP client crate, for [`ClientBuilder::http_client`]: the same version this crate uses.
 pub use reqwest;
 pub use retry::{Retries, is_read};
+/// The TLS trust crate of the public API ([`Client::tls_trust`]).
+pub use uscall_tls;
 /// The request builders of the generated methods, one per WSDL operation.
 pub mod requests {
     pub use crate::generated::*;

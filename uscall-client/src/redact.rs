@@ -170,6 +170,15 @@ impl Secrets {
                 reason: r(reason),
             },
             Error::Config(message) => Error::Config(r(message)),
+            Error::LiveWsdlMismatch {
+                operation,
+                part,
+                problem,
+            } => Error::LiveWsdlMismatch {
+                operation,
+                part,
+                problem: c(problem),
+            },
             Error::InvalidValue {
                 operation,
                 param,

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{Api, Operation, Param};
+use crate::model::{Api, Operation, Param, SoapVersion, Style, TypeRef, Use};
 
 /// One difference between the checked-in WSDL (`old`) and another (`new`, a live PBX's).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,39 +82,119 @@ impl ChangeKind {
     }
 }
 
+/// What of an operation the comparison looks at: everything that decides what goes on the wire,
+/// and its documentation. Made from the generator's model ([`From<&Operation>`]), or by a
+/// client from the operation table compiled into it, so that the two compare alike.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationShape {
+    /// The operation's wire name.
+    pub name: String,
+    /// rpc, document or bare.
+    pub style: Style,
+    /// encoded or literal.
+    pub body_use: Use,
+    /// The wrapper's (or rpc body's) namespace.
+    pub namespace: String,
+    /// `soapAction`.
+    pub soap_action: String,
+    /// SOAP 1.1 or 1.2.
+    pub soap_version: SoapVersion,
+    /// The path the operation is posted to, when not the endpoint itself.
+    pub path: Option<String>,
+    /// The input parts, in order.
+    pub params: Vec<PartShape>,
+    /// The answer's values, in order: name and type.
+    pub outputs: Vec<(String, TypeRef)>,
+    /// The documentation's first sentence, shown when only the documentation changed.
+    pub summary: String,
+    /// The whole documentation.
+    pub documentation: String,
+}
+
+/// One input part of an [`OperationShape`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartShape {
+    /// The name on the wire.
+    pub name: String,
+    /// The XSD type as written (`xsd:string`).
+    pub xsd_type: String,
+    /// The type it maps to.
+    pub ty: TypeRef,
+    /// Whether it repeats.
+    pub many: bool,
+}
+
+impl From<&Operation> for OperationShape {
+    fn from(op: &Operation) -> OperationShape {
+        OperationShape {
+            name: op.xml_name.clone(),
+            style: op.style,
+            body_use: op.body_use,
+            namespace: op.namespace.clone(),
+            soap_action: op.soap_action.clone(),
+            soap_version: op.soap_version,
+            path: op.path.clone(),
+            params: op.params.iter().map(PartShape::from).collect(),
+            outputs: op
+                .outputs
+                .iter()
+                .map(|f| (f.xml_name.clone(), f.ty.clone()))
+                .collect(),
+            summary: op.summary.clone(),
+            documentation: op.documentation.clone(),
+        }
+    }
+}
+
+impl From<&Param> for PartShape {
+    fn from(p: &Param) -> PartShape {
+        PartShape {
+            name: p.xml_name.clone(),
+            xsd_type: p.xsd_type.clone(),
+            ty: p.ty.clone(),
+            many: p.many,
+        }
+    }
+}
+
 /// The differences from `old` to `new`, operation by operation in `old`'s order, added
 /// operations last.
 pub fn apis(old: &Api, new: &Api) -> Vec<Change> {
-    let new_ops: BTreeMap<&str, &Operation> = new
-        .operations
-        .iter()
-        .map(|op| (op.xml_name.as_str(), op))
-        .collect();
+    let shapes = |api: &Api| -> Vec<OperationShape> {
+        api.operations.iter().map(OperationShape::from).collect()
+    };
+    operations(&shapes(old), &shapes(new))
+}
+
+/// [`apis`] on operations described some other way (a client's compiled table).
+pub fn operations(old: &[OperationShape], new: &[OperationShape]) -> Vec<Change> {
+    let new_ops: BTreeMap<&str, &OperationShape> =
+        new.iter().map(|op| (op.name.as_str(), op)).collect();
     let mut changes = Vec::new();
-    for op in &old.operations {
-        match new_ops.get(op.xml_name.as_str()) {
+    for op in old {
+        match new_ops.get(op.name.as_str()) {
             Some(live) => operation(op, live, &mut changes),
-            None => changes.push(change(op, ChangeKind::OperationRemoved, &op.xml_name, "")),
+            None => changes.push(change(op, ChangeKind::OperationRemoved, &op.name, "")),
         }
     }
-    for op in &new.operations {
-        if !old.operations.iter().any(|o| o.xml_name == op.xml_name) {
-            changes.push(change(op, ChangeKind::OperationAdded, "", &op.xml_name));
+    for op in new {
+        if !old.iter().any(|o| o.name == op.name) {
+            changes.push(change(op, ChangeKind::OperationAdded, "", &op.name));
         }
     }
     changes
 }
 
-fn change(op: &Operation, kind: ChangeKind, old: &str, new: &str) -> Change {
+fn change(op: &OperationShape, kind: ChangeKind, old: &str, new: &str) -> Change {
     Change {
-        operation: op.xml_name.clone(),
+        operation: op.name.clone(),
         kind,
         old: old.to_owned(),
         new: new.to_owned(),
     }
 }
 
-fn operation(old: &Operation, new: &Operation, out: &mut Vec<Change>) {
+fn operation(old: &OperationShape, new: &OperationShape, out: &mut Vec<Change>) {
     let mut field = |kind, a: String, b: String| {
         if a != b {
             out.push(change(old, kind, &a, &b));
@@ -151,10 +231,10 @@ fn operation(old: &Operation, new: &Operation, out: &mut Vec<Change>) {
         new.path.clone().unwrap_or_default(),
     );
     parts(old, &old.params, &new.params, out);
-    let answer = |op: &Operation| {
+    let answer = |op: &OperationShape| {
         op.outputs
             .iter()
-            .map(|f| format!("{}: {:?}", f.xml_name, f.ty))
+            .map(|(name, ty)| format!("{name}: {ty:?}"))
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -179,8 +259,8 @@ fn operation(old: &Operation, new: &Operation, out: &mut Vec<Change>) {
 /// Parts compared by name and by position: the same names in another order are reordered; a
 /// name replaced at the same position (the old one gone) is a rename; the rest are added or
 /// removed; a part kept under its name with another type is retyped.
-fn parts(op: &Operation, old: &[Param], new: &[Param], out: &mut Vec<Change>) {
-    let names = |ps: &[Param]| ps.iter().map(|p| p.xml_name.clone()).collect::<Vec<_>>();
+fn parts(op: &OperationShape, old: &[PartShape], new: &[PartShape], out: &mut Vec<Change>) {
+    let names = |ps: &[PartShape]| ps.iter().map(|p| p.name.clone()).collect::<Vec<_>>();
     let (old_names, new_names) = (names(old), names(new));
     let mut old_sorted = old_names.clone();
     let mut new_sorted = new_names.clone();
@@ -197,38 +277,38 @@ fn parts(op: &Operation, old: &[Param], new: &[Param], out: &mut Vec<Change>) {
     let mut renamed = Vec::new();
     for (i, p) in old.iter().enumerate() {
         if let Some(q) = new.get(i)
-            && p.xml_name != q.xml_name
-            && !new_names.contains(&p.xml_name)
-            && !old_names.contains(&q.xml_name)
+            && p.name != q.name
+            && !new_names.contains(&p.name)
+            && !old_names.contains(&q.name)
         {
-            renamed.push((p.xml_name.clone(), q.xml_name.clone()));
+            renamed.push((p.name.clone(), q.name.clone()));
             out.push(change(
                 op,
                 ChangeKind::PartRenamed,
-                &format!("{} (position {})", p.xml_name, i + 1),
-                &q.xml_name,
+                &format!("{} (position {})", p.name, i + 1),
+                &q.name,
             ));
         }
     }
     for p in old {
-        if !new_names.contains(&p.xml_name) && !renamed.iter().any(|(o, _)| *o == p.xml_name) {
-            out.push(change(op, ChangeKind::PartRemoved, &p.xml_name, ""));
+        if !new_names.contains(&p.name) && !renamed.iter().any(|(o, _)| *o == p.name) {
+            out.push(change(op, ChangeKind::PartRemoved, &p.name, ""));
         }
     }
     for q in new {
-        if !old_names.contains(&q.xml_name) && !renamed.iter().any(|(_, n)| *n == q.xml_name) {
-            out.push(change(op, ChangeKind::PartAdded, "", &q.xml_name));
+        if !old_names.contains(&q.name) && !renamed.iter().any(|(_, n)| *n == q.name) {
+            out.push(change(op, ChangeKind::PartAdded, "", &q.name));
         }
     }
     for p in old {
-        if let Some(q) = new.iter().find(|q| q.xml_name == p.xml_name)
+        if let Some(q) = new.iter().find(|q| q.name == p.name)
             && (p.xsd_type != q.xsd_type || p.ty != q.ty || p.many != q.many)
         {
             out.push(change(
                 op,
                 ChangeKind::PartRetyped,
-                &format!("{}: {}", p.xml_name, p.xsd_type),
-                &format!("{}: {}", q.xml_name, q.xsd_type),
+                &format!("{}: {}", p.name, p.xsd_type),
+                &format!("{}: {}", q.name, q.xsd_type),
             ));
         }
     }

@@ -8,6 +8,7 @@
 pub mod decode;
 pub mod diff;
 pub mod docs;
+#[cfg(feature = "emit")]
 pub mod emit;
 mod error;
 pub mod lower;
@@ -15,12 +16,14 @@ mod lower_raw;
 pub mod model;
 pub mod names;
 pub mod parse;
+#[cfg(feature = "emit")]
 pub mod render;
 pub mod wsdl;
 
 pub use error::Error;
 
 /// How to generate.
+#[cfg(feature = "emit")]
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
     /// The WSDL path shown in the header, e.g. `wsdl/wsuscall.wsdl`.
@@ -39,6 +42,7 @@ pub struct Options {
 }
 
 /// The generated file and the model it was generated from.
+#[cfg(feature = "emit")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Generated {
     /// The Rust source, header included.
@@ -87,6 +91,7 @@ impl model::Api {
     }
 }
 
+#[cfg(feature = "emit")]
 /// Turns WSDL bytes into the Rust source of the client's `generated.rs`.
 pub fn generate(wsdl: &[u8], options: &Options) -> Result<Generated, Error> {
     let mut definitions = parse::bytes(wsdl)?;
@@ -117,6 +122,7 @@ pub fn generate(wsdl: &[u8], options: &Options) -> Result<Generated, Error> {
     })
 }
 
+#[cfg(feature = "emit")]
 /// The same text as `render::file(emit::file(api), header)`, formatted in chunks on several
 /// threads: syn and prettyplease dominate the run time on a large WSDL, and both are linear.
 fn render_in_parallel(

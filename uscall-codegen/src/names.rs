@@ -3,6 +3,7 @@
 use std::collections::BTreeSet;
 
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+#[cfg(feature = "emit")]
 use proc_macro2::{Ident, Span};
 
 /// Rust keywords (strict and reserved, edition 2024) that need `r#` to be identifiers.
@@ -95,7 +96,7 @@ const CLI_FLAGS: &[&str] = &[
 ];
 
 /// Subcommands clap adds itself, and the command line's own workflows.
-const CLI_COMMANDS: &[&str] = &["help", "recordings"];
+const CLI_COMMANDS: &[&str] = &["help", "recordings", "completions", "man", "doctor"];
 
 /// Statics the generated file defines itself.
 const STATICS: &[&str] = &["OPERATIONS"];
@@ -106,6 +107,7 @@ pub fn is_raw(name: &str) -> bool {
 }
 
 /// The identifier for a Rust name produced here: raw when it is a keyword.
+#[cfg(feature = "emit")]
 pub fn ident(name: &str) -> Ident {
     if is_raw(name) {
         Ident::new_raw(name, Span::call_site())
@@ -427,6 +429,7 @@ mod tests {
         assert_eq!(op(&mut namer, "result").2, "Result_");
         assert_eq!(op(&mut namer, "operations").1, "OPERATIONS_");
         assert!(is_raw("type") && !is_raw("self_") && !is_raw("union"));
+        #[cfg(feature = "emit")]
         assert_eq!(ident("type").to_string(), "r#type");
     }
 

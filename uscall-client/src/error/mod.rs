@@ -68,6 +68,22 @@ pub enum Error {
         /// The part's name.
         part: &'static str,
     },
+    /// The client checks calls against the PBX's live WSDL
+    /// ([`ClientBuilder::check_live_wsdl`](crate::ClientBuilder::check_live_wsdl)), and this
+    /// call would send a part the live WSDL does not have for the operation, or has at another
+    /// position, or the operation itself is gone: the server would drop the part or read it as
+    /// another. Nothing was sent. Regenerate the client from the PBX (`cargo xtask regen --url`).
+    #[error(
+        "{operation}: {problem}; nothing was sent (regenerate from this PBX with `cargo xtask regen --url`)"
+    )]
+    LiveWsdlMismatch {
+        /// The operation's wire name.
+        operation: &'static str,
+        /// The part, as this client names it; `None` when the operation itself is missing.
+        part: Option<&'static str>,
+        /// What differs, in words.
+        problem: String,
+    },
     /// A parameter's text does not parse as its XSD type (command line and dynamic calls).
     #[error("{operation}: parameter `{param}` must be {expected}, got {value:?}")]
     InvalidValue {
@@ -247,6 +263,7 @@ impl Error {
             | Error::InvalidValue { operation, .. }
             | Error::NoSuchOperation { operation }
             | Error::NoSuchPart { operation, .. }
+            | Error::LiveWsdlMismatch { operation, .. }
             | Error::Transport { operation, .. }
             | Error::Tls { operation, .. }
             | Error::Timeout { operation, .. }

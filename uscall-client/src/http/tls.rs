@@ -31,6 +31,17 @@ impl fmt::Debug for Tls {
     }
 }
 
+impl Tls {
+    /// The same options as `uscall-tls` takes them.
+    pub(crate) fn trust(&self) -> uscall_tls::Trust {
+        uscall_tls::Trust {
+            ca_pems: self.ca_pems.clone(),
+            pins: self.pins.iter().copied().map(Fingerprint::from).collect(),
+            insecure: self.insecure,
+        }
+    }
+}
+
 /// Parses a SHA-256 fingerprint: 64 hex digits, with or without `:` separators.
 pub(crate) fn parse_fingerprint(text: &str) -> Result<[u8; 32]> {
     text.parse::<Fingerprint>()
@@ -45,12 +56,8 @@ pub(crate) fn apply(
     tls: &Tls,
     endpoint: &Url,
 ) -> Result<reqwest::ClientBuilder> {
-    let trust = uscall_tls::Trust {
-        ca_pems: tls.ca_pems.clone(),
-        pins: tls.pins.iter().copied().map(Fingerprint::from).collect(),
-        insecure: tls.insecure,
-    };
-    let config = uscall_tls::client_config(&trust).map_err(|e| Error::Config(e.to_string()))?;
+    let config =
+        uscall_tls::client_config(&tls.trust()).map_err(|e| Error::Config(e.to_string()))?;
     if tls.insecure {
         tracing::warn!(
             endpoint = %endpoint,

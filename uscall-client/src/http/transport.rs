@@ -233,12 +233,22 @@ impl Client {
     }
 
     fn transport(&self, op: &'static OperationInfo, source: reqwest::Error) -> Error {
-        let endpoint = self.shown_endpoint(op);
-        if let Some(tls) = crate::tls::failure(op.name, &endpoint, &source) {
+        self.transport_at(op.name, self.shown_endpoint(op), source)
+    }
+
+    /// The error for a request about `operation` to `endpoint` (shown without credentials)
+    /// that failed in reqwest: TLS, timeout, a malformed head, or the transport itself.
+    pub(crate) fn transport_at(
+        &self,
+        operation: &'static str,
+        endpoint: String,
+        source: reqwest::Error,
+    ) -> Error {
+        if let Some(tls) = crate::tls::failure(operation, &endpoint, &source) {
             tls
         } else if source.is_timeout() {
             Error::Timeout {
-                operation: op.name,
+                operation,
                 endpoint,
                 source: Some(crate::error::HttpError::new(source)),
             }
@@ -246,13 +256,13 @@ impl Client {
             // The server answered, but not in HTTP: an unreadable answer, not a network
             // failure, and sending again would only get the same.
             Error::Malformed {
-                operation: op.name,
+                operation,
                 message: format!("the answer's HTTP head is malformed: {parse}"),
                 excerpt: String::new(),
             }
         } else {
             Error::Transport {
-                operation: op.name,
+                operation,
                 endpoint,
                 source: crate::error::HttpError::new(source),
             }
