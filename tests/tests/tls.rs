@@ -469,3 +469,63 @@ fn bad_and_contradictory_pins_are_usage_errors() {
         "{e:?}"
     );
 }
+
+/// `uscall doctor` with `flags`: its exit code and stdout.
+fn doctor(server: &TlsServer, flags: &[&str]) -> (i32, String) {
+    let out = Command::new(uscall_bin())
+        .args(["doctor", "--url", &server.url()])
+        .args(flags)
+        .env_remove("USCALL_URL")
+        .env_remove("USCALL_FORMAT")
+        .env("USCALL_TOKEN", TOKEN)
+        .output()
+        .expect("running uscall");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(!stdout.contains(TOKEN), "the token leaked: {stdout}");
+    (out.status.code().unwrap(), stdout)
+}
+
+#[test]
+fn doctor_shows_a_self_signed_certificate_and_the_pin_that_trusts_it() {
+    let identity = Identity::self_signed_ca_true();
+    let server = TlsServer::start(&identity);
+    let pin = identity.fingerprint().to_string();
+    let (code, stdout) = doctor(&server, &[]);
+    assert_eq!(code, 1, "{stdout}");
+    let line = |check: &str| {
+        stdout
+            .lines()
+            .find(|l| l.split_whitespace().nth(1) == Some(check))
+            .unwrap_or_else(|| panic!("no {check} line in {stdout}"))
+            .to_owned()
+    };
+    let tls = line("tls");
+    assert!(tls.starts_with('✗') && tls.contains("not trusted"), "{tls}");
+    // What the certificate says, exactly: subject, issuer (itself), dates, fingerprint.
+    assert!(
+        tls.contains("subject CN=pbx.local, issuer CN=pbx.local"),
+        "{tls}"
+    );
+    assert!(tls.contains(&format!("SHA-256 {pin}")), "{tls}");
+    assert!(tls.contains("valid 1975-01-01 to 4096-01-01"), "{tls}");
+    assert!(
+        stdout.contains(&format!(
+            "fix: if this is your PBX's certificate, pin it: --pin-sha256 {pin}"
+        )),
+        "{stdout}"
+    );
+    for skipped in ["wsdl", "drift", "token", "clock", "latency"] {
+        assert!(line(skipped).starts_with('-'), "{stdout}");
+    }
+
+    // The pin it printed is the one that works, and so does the certificate as CA.
+    let (code, stdout) = doctor(&server, &["--pin-sha256", &pin]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("✓ tls      verified: TLSv1.3"), "{stdout}");
+    assert!(stdout.contains("✓ token"), "{stdout}");
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("pbx.pem");
+    std::fs::write(&ca, identity.ca_pem.as_ref().unwrap()).unwrap();
+    let (code, stdout) = doctor(&server, &["--ca-cert", ca.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stdout}");
+}

@@ -199,6 +199,7 @@ pub(crate) fn cli(operations: &'static [&'static OperationInfo], vendor: bool) -
         cmd = cmd.subcommand(workflows::extend(op, operation_command(op, vendor)));
     }
     cmd.subcommand(workflows::recordings_command())
+        .subcommand(crate::doctor::command())
         .subcommand(crate::completions::completions_command())
         .subcommand(crate::completions::man_command())
 }

@@ -10,6 +10,7 @@ use uscall_client::{Client, Error, Response, Retries, models};
 
 mod args;
 mod completions;
+mod doctor;
 mod output;
 mod profiles;
 mod sanitize;
@@ -74,6 +75,8 @@ async fn dispatch(
     };
     let result = if name == completions::COMPLETIONS || name == completions::MAN {
         completions::run(args::cli(operations, vendor), name, sub)
+    } else if name == doctor::DOCTOR {
+        doctor::run(&matches, operations, vendor).await
     } else if name == workflows::RECORDINGS {
         workflows::recordings(operations, &matches, sub).await
     } else {
@@ -130,7 +133,15 @@ impl Failure {
 
 impl From<Error> for Failure {
     fn from(error: Error) -> Failure {
-        let code = match &error {
+        let (message, code) = describe(&error);
+        Failure { message, code }
+    }
+}
+
+/// An error as one line (the error, then each cause it wraps) and the exit status it gives.
+fn describe(error: &Error) -> (String, u8) {
+    {
+        let code = match error {
             Error::Fault { .. } => 3,
             Error::Http { .. } => 4,
             Error::Transport { .. }
@@ -156,7 +167,7 @@ impl From<Error> for Failure {
             source = cause.source();
         }
         let message = message.split_whitespace().collect::<Vec<_>>().join(" ");
-        Failure { message, code }
+        (message, code)
     }
 }
 

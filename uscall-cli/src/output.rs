@@ -10,6 +10,13 @@ use crate::sanitize::{self, Formulas};
 use serde_json::{Map, Value};
 use std::io::{self, Write};
 
+/// Whether `--format json` (or `USCALL_FORMAT=json`) was asked for, rather than defaulted: for
+/// commands whose own output is text unless JSON is asked for (`uscall doctor`).
+pub(crate) fn explicit_json(global: &clap::ArgMatches) -> bool {
+    global.value_source("format") != Some(clap::parser::ValueSource::DefaultValue)
+        && global.get_one::<Format>("format") == Some(&Format::Json)
+}
+
 /// The `--format` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {

@@ -25,7 +25,7 @@
 //! carries the certificate's fingerprint and how to trust it, and [`rejection`] finds it in
 //! the error chain a reqwest error ends up with.
 //!
-//! [`probe()`] connects to a server and reports the certificate it presents (names, dates,
+//! With the `probe` feature, [`probe()`] connects to a server and reports the certificate it presents (names, dates,
 //! fingerprint) and whether a [`Trust`] accepts it, in the words a refused connection uses.
 
 #![deny(missing_docs)]
@@ -43,10 +43,14 @@ use std::sync::Arc;
 
 use verifiers::{AcceptAny, Fingerprinted, Pinned};
 
+#[cfg(feature = "probe")]
 pub use probe::{CertificateSummary, Probe, ProbeError, Stage, probe};
 pub use rustls;
 
+#[cfg(feature = "probe")]
 mod probe;
+#[cfg(feature = "probe")]
+mod recording;
 mod verifiers;
 mod x509;
 
@@ -375,7 +379,7 @@ pub fn tls_error<'a>(error: &'a (dyn StdError + 'static)) -> Option<&'a rustls::
     None
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "probe"))]
 mod probe_tests;
 #[cfg(test)]
 mod tests;

@@ -6,7 +6,8 @@
 //! real verifier's, on the real chain, server name and time, signatures included, and the
 //! certificate is still seen when it is refused.
 
-use crate::verifiers::{Recording, is_self_signed};
+use crate::recording::Recording;
+use crate::verifiers::is_self_signed;
 use crate::{ConfigError, Fingerprint, Trust, config_with, default_provider, rejection, verifier};
 use rustls::ClientConnection;
 use rustls::crypto::CryptoProvider;
