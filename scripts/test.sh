@@ -41,8 +41,8 @@ if [ "${1:-}" = "--quick" ]; then
     quick=(--test corpus --test goldens --test library_api --test raw --test typed_fresh --test wire)
     say "cargo test (quick): every crate but uscall-tests, and uscall-tests ${quick[*]}"
     status=0
-    cargo_test --workspace --exclude uscall-tests --features xtask/fetch "$@" || status=$?
-    cargo_test --package uscall-tests "${quick[@]}" "$@" || status=$?
+    cargo_test --workspace --exclude uscall-tests --features xtask/fetch --no-fail-fast "$@" || status=$?
+    cargo_test --package uscall-tests "${quick[@]}" --no-fail-fast "$@" || status=$?
     totals "$status"
 fi
 
@@ -99,5 +99,6 @@ export USCALL_TEST_PYTHON="$venv/bin/python"
 # xtask's TLS tests of `regen --url` need its `fetch` feature (off for the offline regen).
 say "cargo test --workspace --features xtask/fetch $*"
 status=0
-cargo_test --workspace --features xtask/fetch "$@" || status=$?
+# Every crate runs even when one fails, so the total counts every test.
+cargo_test --workspace --features xtask/fetch --no-fail-fast "$@" || status=$?
 totals "$status"

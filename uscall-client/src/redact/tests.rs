@@ -42,6 +42,19 @@ fn a_secret_is_hidden_in_every_spelling_an_answer_or_log_can_hold() {
 }
 
 #[test]
+fn an_escape_start_is_also_read_as_itself() {
+    // `%00` reads as a NUL byte, but here the `%` is the secret's own, and so is the `&` of the
+    // next one (found by the property test below).
+    let secrets = Secrets::new(["%000\"", "&#x41;&amp;"]);
+    assert_eq!(secrets.redact(" %000&#34; "), format!(" {REDACTED} "));
+    assert_eq!(secrets.redact("a &amp;#x41;&#38;amp; b"), format!("a {REDACTED} b"));
+    // Many ambiguous starts in a row stay quick (the dead ends are remembered).
+    let many = "%25".repeat(5000);
+    let secrets = Secrets::new([format!("{}x", "%".repeat(40)).as_str()]);
+    assert_eq!(secrets.redact(&many), many);
+}
+
+#[test]
 fn a_short_secret_is_hidden_only_as_a_word_of_its_own() {
     let t = Secrets::new(["t"]);
     assert_eq!(

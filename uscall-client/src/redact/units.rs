@@ -147,20 +147,42 @@ fn percent_byte(text: &[u8], at: usize) -> Option<Unit> {
     })
 }
 
-/// Where a run of units starting at `at` decodes to exactly `secret`, its end.
+/// Where a run of units starting at `at` decodes to exactly `secret`, its end. A `%`, `&` or
+/// `\` that starts an escape may also be that character itself (`%000` is `%` and `000`, or a
+/// NUL byte and `0`), so both readings are tried; states found not to match are remembered at
+/// those branch points, which keeps the search linear in the text and the secret.
 pub(super) fn match_at(text: &[u8], at: usize, secret: &[u8]) -> Option<usize> {
-    let (mut pos, mut matched) = (at, 0);
-    while matched < secret.len() {
-        if pos >= text.len() {
-            return None;
-        }
-        let u = unit(text, pos);
-        let want = secret.get(matched..matched + u.n)?;
-        if want != &u.bytes[..u.n] {
-            return None;
-        }
-        matched += u.n;
-        pos += u.len;
+    walk(text, at, secret, 0, &mut Vec::new())
+}
+
+fn walk(
+    text: &[u8],
+    pos: usize,
+    secret: &[u8],
+    matched: usize,
+    dead: &mut Vec<(usize, usize)>,
+) -> Option<usize> {
+    if matched == secret.len() {
+        return Some(pos);
     }
-    Some(pos)
+    if pos >= text.len() {
+        return None;
+    }
+    let escaped = unit(text, pos);
+    // The other reading of an escape's first character: itself.
+    let literal = (escaped.len > 1).then(|| Unit::char(char::from(text[pos]), 1));
+    if literal.is_some() && dead.contains(&(pos, matched)) {
+        return None;
+    }
+    for u in std::iter::once(&escaped).chain(literal.as_ref()) {
+        if secret.get(matched..matched + u.n) == Some(&u.bytes[..u.n])
+            && let Some(end) = walk(text, pos + u.len, secret, matched + u.n, dead)
+        {
+            return Some(end);
+        }
+    }
+    if literal.is_some() {
+        dead.push((pos, matched));
+    }
+    None
 }
