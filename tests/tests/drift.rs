@@ -253,3 +253,40 @@ fn regen_check_url_against_live_servers() {
     }
     assert_eq!(found.len(), 3, "{found:?}");
 }
+
+#[test]
+fn regen_check_url_reports_reordered_parts_and_passes_documentation_only_changes() {
+    use uscall_tests::PhpServer;
+    // NuSOAP, binding by position, serving cdrSearch with its dates the other way round.
+    let swapped = PhpServer::nusoap(&[(
+        "USCALL_WSDL_PARTS",
+        "cdrSearch:token,datafin,dataini,origem,destino,idunico",
+    )]);
+    let (ok, stdout, _) = check_url(&swapped.wsdl_url(), &["--format", "json"]);
+    assert!(!ok, "{stdout}");
+    let json: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!([{
+            "operation": "cdrSearch",
+            "change": "parts reordered",
+            "wire": true,
+            "checked_in": "token, dataini, datafin, origem, destino, idunico",
+            "live": "token, datafin, dataini, origem, destino, idunico",
+        }])
+    );
+
+    // ext/soap serving the checked-in WSDL with only a documentation text changed: listed,
+    // exit 0.
+    let changed = checked_in().replacen("<documentation>", "<documentation>Novo: ", 1);
+    let dir = tempfile::tempdir().unwrap();
+    let file = drifted::write_latin1(dir.path(), "documented.wsdl", &changed);
+    let native = PhpServer::native(&[("USCALL_WSDL", file.to_str().unwrap())]);
+    let (ok, stdout, stderr) = check_url(&native.wsdl_url(), &[]);
+    assert!(ok, "{stdout}{stderr}");
+    assert_eq!(stdout.lines().count(), 2, "a header and one row: {stdout}");
+    assert!(
+        stdout.contains("documentation (not on the wire)"),
+        "{stdout}"
+    );
+}

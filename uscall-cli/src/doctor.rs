@@ -90,7 +90,11 @@ pub(crate) async fn run(
     let json_output = crate::output::explicit_json(global);
     let token_op = vendor.then(|| token_read(operations)).flatten();
     let client = crate::client(global, token_op.is_some())?;
-    let checks = checks(&client, operations, token_op).await;
+    let connect = global
+        .get_one::<Duration>("connect-timeout")
+        .copied()
+        .unwrap_or(uscall_client::DEFAULT_CONNECT_TIMEOUT);
+    let checks = checks(&client, operations, token_op, connect).await;
     if json_output {
         let ok = checks.iter().all(|c| c.status != Status::Fail);
         let doc = json!({ "ok": ok, "checks": checks });
@@ -131,6 +135,7 @@ async fn checks(
     client: &Client,
     operations: &'static [&'static OperationInfo],
     token_op: Option<&'static OperationInfo>,
+    connect: Duration,
 ) -> Vec<Check> {
     let url = client.endpoint().clone();
     let host = url.host_str().unwrap_or_default().to_owned();
@@ -163,7 +168,7 @@ async fn checks(
         )
         .data(json!({ "addresses": shown })),
     );
-    match tcp(&addresses).await {
+    match tcp(&addresses, connect).await {
         Ok((address, took)) => out.push(
             check(
                 "tcp",
@@ -183,7 +188,7 @@ async fn checks(
     }
 
     // 2. TLS.
-    let tls = tls_check(client, &url, &host, port).await;
+    let tls = tls_check(client, &url, &host, port, connect).await;
     let tls_failed = tls.status == Status::Fail;
     out.push(tls);
     if tls_failed {
@@ -265,22 +270,24 @@ const NAMES: [&str; 8] = [
     "dns", "tcp", "tls", "wsdl", "drift", "token", "clock", "latency",
 ];
 
-/// Connects to the first address that accepts, within the connect timeout.
+/// Connects to the first address that accepts, each within `limit`.
 async fn tcp(
     addresses: &[std::net::SocketAddr],
+    limit: Duration,
 ) -> Result<(std::net::SocketAddr, Duration), String> {
     let mut last = String::from("the name has no address");
     for address in addresses {
         let started = Instant::now();
-        let attempt = tokio::time::timeout(
-            Duration::from_secs(10),
-            tokio::net::TcpStream::connect(address),
-        )
-        .await;
+        let attempt = tokio::time::timeout(limit, tokio::net::TcpStream::connect(address)).await;
         match attempt {
             Ok(Ok(_)) => return Ok((*address, started.elapsed())),
             Ok(Err(e)) => last = format!("cannot connect to {address}: {e}"),
-            Err(_) => last = format!("no answer from {address} within 10 s"),
+            Err(_) => {
+                last = format!(
+                    "no answer from {address} within {} s (--connect-timeout)",
+                    limit.as_secs_f64()
+                )
+            }
         }
     }
     Err(last)
@@ -291,6 +298,7 @@ async fn tls_check(
     url: &uscall_client::reqwest::Url,
     host: &str,
     port: u16,
+    limit: Duration,
 ) -> Check {
     if url.scheme() != "https" {
         return check(
@@ -311,10 +319,9 @@ async fn tls_check(
         .trim_start_matches('[')
         .trim_end_matches(']')
         .to_owned();
-    let probed = tokio::task::spawn_blocking(move || {
-        uscall_tls::probe(&host_owned, port, &trust, Duration::from_secs(10))
-    })
-    .await;
+    let probed =
+        tokio::task::spawn_blocking(move || uscall_tls::probe(&host_owned, port, &trust, limit))
+            .await;
     let probe = match probed {
         Ok(Ok(probe)) => probe,
         Ok(Err(e)) => {
@@ -491,12 +498,20 @@ fn clock(date: Option<&str>, took: Duration) -> Check {
     .data(data)
 }
 
+/// `42 s`, `3 min 5 s`, and from ten minutes on to the nearest minute (`1 h 0 min`): the
+/// `Date` header is good to a second, no more.
 fn human(d: Duration) -> String {
     let s = d.as_secs();
-    match (s / 3600, (s % 3600) / 60, s % 60) {
-        (0, 0, s) => format!("{s} s"),
-        (0, m, s) => format!("{m} min {s} s"),
-        (h, m, _) => format!("{h} h {m} min"),
+    if s < 600 {
+        return match (s / 60, s % 60) {
+            (0, s) => format!("{s} s"),
+            (m, s) => format!("{m} min {s} s"),
+        };
+    }
+    let minutes = (s + 30) / 60;
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m} min"),
+        (h, m) => format!("{h} h {m} min"),
     }
 }
 
@@ -546,4 +561,21 @@ fn table(checks: &[Check]) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::human;
+    use std::time::Duration;
+
+    #[test]
+    fn offsets_read_to_the_second_then_to_the_minute() {
+        let h = |s| human(Duration::from_secs(s));
+        assert_eq!(h(59), "59 s");
+        assert_eq!(h(125), "2 min 5 s");
+        assert_eq!(h(599), "9 min 59 s");
+        assert_eq!(h(3599), "1 h 0 min");
+        assert_eq!(h(3600), "1 h 0 min");
+        assert_eq!(h(5429), "1 h 30 min");
+    }
 }

@@ -47,7 +47,10 @@ fn an_escape_start_is_also_read_as_itself() {
     // next one (found by the property test below).
     let secrets = Secrets::new(["%000\"", "&#x41;&amp;"]);
     assert_eq!(secrets.redact(" %000&#34; "), format!(" {REDACTED} "));
-    assert_eq!(secrets.redact("a &amp;#x41;&#38;amp; b"), format!("a {REDACTED} b"));
+    assert_eq!(
+        secrets.redact("a &amp;#x41;&#38;amp; b"),
+        format!("a {REDACTED} b")
+    );
     // Many ambiguous starts in a row stay quick (the dead ends are remembered).
     let many = "%25".repeat(5000);
     let secrets = Secrets::new([format!("{}x", "%".repeat(40)).as_str()]);
