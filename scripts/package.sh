@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # In dependency order, so the list reads the way the overlay is built.
-crates=(uscall-tls uscall-codegen uscall-client uscall-cli)
+crates=(uscall-tls uscall-codegen uscall-client uscall-mock uscall-cli)
 
 # Tests that read files outside their package, run by scripts/test.sh in the workspace instead.
 declare -A skips=(
@@ -40,8 +40,10 @@ done
 for crate in "${crates[@]}"; do
     dir="$target_dir/package/$crate-$(version_of "$crate")"
     patches=()
+    # Every sibling, not only the direct ones: a sibling's own dependencies on the others
+    # (uscall-cli -> uscall-client -> uscall-codegen) must resolve to their unpacked copies too.
     for sibling in "${crates[@]}"; do
-        if grep -Eq "^\[(dev-)?dependencies\.$sibling\]" "$dir/Cargo.toml"; then
+        if [ "$sibling" != "$crate" ]; then
             sibling_dir="$target_dir/package/$sibling-$(version_of "$sibling")"
             patches+=(--config "patch.crates-io.$sibling.path=\"$sibling_dir\"")
         fi

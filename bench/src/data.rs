@@ -105,11 +105,11 @@ fn php_string_into(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// The fixture's call records (`cdrs` of `tests/data/pbx.json`).
+/// The fixture's call records (`cdrs` of `uscall-mock/src/seed.json`).
 pub fn fixture_cdrs(fixture: &Value) -> Result<Vec<Map<String, Value>>> {
     let rows = fixture["cdrs"]
         .as_array()
-        .context("tests/data/pbx.json has no `cdrs` list")?;
+        .context("uscall-mock/src/seed.json has no `cdrs` list")?;
     rows.iter()
         .map(|r| {
             r.as_object()
@@ -210,7 +210,7 @@ mod tests {
     }
 
     fn fixture() -> Value {
-        let text = std::fs::read_to_string(root().join("tests/data/pbx.json")).unwrap();
+        let text = std::fs::read_to_string(root().join("uscall-mock/src/seed.json")).unwrap();
         serde_json::from_str(&text).unwrap()
     }
 

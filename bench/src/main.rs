@@ -410,8 +410,8 @@ fn prepare(root: &Path, c: &Config) -> Result<(Prepared, HashMap<String, Answer>
     let dir = root.join("target/bench-data");
     std::fs::create_dir_all(&dir)?;
     let fixture: Value = serde_json::from_str(
-        &std::fs::read_to_string(root.join("tests/data/pbx.json"))
-            .context("reading tests/data/pbx.json")?,
+        &std::fs::read_to_string(root.join("uscall-mock/src/seed.json"))
+            .context("reading uscall-mock/src/seed.json")?,
     )?;
     let mut answers = HashMap::new();
     let mut answer = |op: &str, body: Vec<u8>| {

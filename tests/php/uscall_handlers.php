@@ -1,12 +1,12 @@
 <?php
-//! The 30 USCall operations, answered from tests/data/pbx.json; shared by nusoap_server.php and native_server.php.
+//! The 30 USCall operations, answered from uscall-mock/src/seed.json; shared by nusoap_server.php and native_server.php.
 //
 // Every operation is a global function named exactly like the SOAP operation, with
 // the positional arguments of reference §2 (token first), all defaulting to null so
 // that clients may leave trailing arguments out. Every answer is a JSON string
 // `{"retorno": ...}`.
 //
-// How answers map to tests/data/pbx.json (the Rust tests compute expected answers
+// How answers map to uscall-mock/src/seed.json (the Rust tests compute expected answers
 // the same way):
 //
 //   Common checks, in this order: empty/null token => "Parâmetro obrigatório ausente: token";
@@ -116,7 +116,7 @@ function uscall_data(): array
 {
     static $data = null;
     if ($data === null) {
-        $path = __DIR__ . '/../data/pbx.json';
+        $path = __DIR__ . '/../../uscall-mock/src/seed.json';
         $data = json_decode(file_get_contents($path), true, 512, JSON_THROW_ON_ERROR);
     }
     return $data;

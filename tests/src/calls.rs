@@ -1,7 +1,7 @@
 //! One call per operation with the answer the fixture PBX must give, shared by the library,
 //! command-line and peer tests.
 //!
-//! Expected answers are computed here from `tests/data/pbx.json` by the rules documented at the
+//! Expected answers are computed here from `uscall-mock/src/seed.json` by the rules documented at the
 //! top of `tests/php/uscall_handlers.php`, independently of the PHP code that serves them.
 
 use serde_json::{Map, Value, json};
@@ -386,4 +386,46 @@ fn numbers_as_f64(v: &Value) -> Value {
         ),
         other => other.clone(),
     }
+}
+
+/// Positional arguments as an integrator writes them: token first, a null for a part left out in
+/// the middle and nothing for trailing ones (PHP), or `""` everywhere (zeep requires every part).
+pub fn positional(call: &Call, empty: Option<&str>) -> crate::PeerCall {
+    let op = uscall_client::Client::operation(call.op).unwrap();
+    let mut args: Vec<Value> = op
+        .params
+        .iter()
+        .map(|p| {
+            if p.token {
+                Value::from(crate::TOKEN)
+            } else {
+                call.arg(p.name)
+                    .map_or_else(|| empty.map_or(Value::Null, Value::from), Value::from)
+            }
+        })
+        .collect();
+    while args.last() == Some(&Value::Null) {
+        args.pop();
+    }
+    crate::PeerCall {
+        op: call.op.to_owned(),
+        args,
+    }
+}
+
+/// The operation of `call` and its argument texts in WSDL order (`None` for a part left out),
+/// as `Client::call` takes them.
+pub fn wsdl_args(
+    call: &Call,
+) -> (
+    &'static uscall_client::meta::OperationInfo,
+    Vec<Option<String>>,
+) {
+    let op = uscall_client::Client::operation(call.op).unwrap();
+    let args = op
+        .params
+        .iter()
+        .map(|p| call.arg(p.name).map(str::to_owned))
+        .collect();
+    (op, args)
 }

@@ -21,7 +21,7 @@ pub mod fixtures;
 pub mod hostile;
 pub mod typed;
 
-/// The fixture PBX's valid token (`token` in `tests/data/pbx.json`).
+/// The fixture PBX's valid token (`token` in `uscall-mock/src/seed.json`).
 pub const TOKEN: &str = "$1$gcNiVTZp$5IqX.EhuJyLNG7pBc5o4..";
 
 /// The path both servers answer on; anything else is a 404.
@@ -43,12 +43,12 @@ pub fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// `tests/data/pbx.json`, the data both servers answer from.
+/// `uscall-mock/src/seed.json`, the data both servers answer from.
 pub fn fixture() -> Value {
     static FIXTURE: OnceLock<Value> = OnceLock::new();
     FIXTURE
         .get_or_init(|| {
-            let path = repo_root().join("tests/data/pbx.json");
+            let path = repo_root().join("uscall-mock/src/seed.json");
             let text = fs::read_to_string(&path)
                 .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
             serde_json::from_str(&text)

@@ -3,46 +3,16 @@
 
 use serde_json::Value;
 use uscall_client::Client;
-use uscall_tests::calls::{Call, all_calls, assert_answer};
+use uscall_tests::calls::{Call, all_calls, assert_answer, positional, wsdl_args};
 use uscall_tests::{
     PeerCall, PeerOutcome, PhpServer, TOKEN, fixture, repo_root, run_php_soapclient, run_zeep,
 };
-
-/// Positional arguments as an integrator writes them: token first, a null for a part left out in
-/// the middle and nothing for trailing ones (PHP), or `""` everywhere (zeep requires every part).
-fn positional(call: &Call, empty: Option<&str>) -> PeerCall {
-    let op = Client::operation(call.op).unwrap();
-    let mut args: Vec<Value> = op
-        .params
-        .iter()
-        .map(|p| {
-            if p.token {
-                Value::from(TOKEN)
-            } else {
-                call.arg(p.name)
-                    .map_or_else(|| empty.map_or(Value::Null, Value::from), Value::from)
-            }
-        })
-        .collect();
-    while args.last() == Some(&Value::Null) {
-        args.pop();
-    }
-    PeerCall {
-        op: call.op.to_owned(),
-        args,
-    }
-}
 
 async fn uscall_answers(server: &PhpServer, calls: &[Call]) -> Vec<Value> {
     let client = Client::new(&server.url(), TOKEN).unwrap();
     let mut out = Vec::new();
     for call in calls {
-        let op = Client::operation(call.op).unwrap();
-        let args = op
-            .params
-            .iter()
-            .map(|p| call.arg(p.name).map(str::to_owned))
-            .collect();
+        let (op, args) = wsdl_args(call);
         out.push(client.call(op, args).await.unwrap().into_json());
     }
     out

@@ -1,7 +1,7 @@
 //! The typed overlay (`Client`'s typed methods and `uscall_client::models`) against the real
 //! NuSOAP and ext/soap servers: every operation decodes the fixture's answer completely.
 //!
-//! Expected values come from `tests/data/pbx.json`: each typed row is serialised back (the
+//! Expected values come from `uscall-mock/src/seed.json`: each typed row is serialised back (the
 //! models write the wire formats) and compared field by field with the fixture row, after
 //! writing numbers and empty values alike on both sides and enum values in their canonical
 //! spelling.

@@ -200,6 +200,7 @@ pub(crate) fn cli(operations: &'static [&'static OperationInfo], vendor: bool) -
     }
     cmd.subcommand(workflows::recordings_command())
         .subcommand(crate::doctor::command())
+        .subcommand(crate::mock::command())
         .subcommand(crate::completions::completions_command())
         .subcommand(crate::completions::man_command())
 }

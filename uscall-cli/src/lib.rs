@@ -11,6 +11,7 @@ use uscall_client::{Client, Error, Response, Retries, models};
 mod args;
 mod completions;
 mod doctor;
+mod mock;
 mod output;
 mod profiles;
 mod sanitize;
@@ -75,6 +76,8 @@ async fn dispatch(
     };
     let result = if name == completions::COMPLETIONS || name == completions::MAN {
         completions::run(args::cli(operations, vendor), name, sub)
+    } else if name == mock::MOCK {
+        mock::run(&matches, sub).await
     } else if name == doctor::DOCTOR {
         doctor::run(&matches, operations, vendor).await
     } else if name == workflows::RECORDINGS {

@@ -96,7 +96,7 @@ const CLI_FLAGS: &[&str] = &[
 ];
 
 /// Subcommands clap adds itself, and the command line's own workflows.
-const CLI_COMMANDS: &[&str] = &["help", "recordings", "completions", "man", "doctor"];
+const CLI_COMMANDS: &[&str] = &["help", "recordings", "completions", "man", "doctor", "mock"];
 
 /// Statics the generated file defines itself.
 const STATICS: &[&str] = &["OPERATIONS"];

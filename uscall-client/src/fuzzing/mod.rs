@@ -213,6 +213,25 @@ pub fn nusoap_envelope(operation: &str, escaped: &[u8]) -> Vec<u8> {
     .concat()
 }
 
+/// JSON text (as serde_json writes it) spelled as PHP's `json_encode` spells it with its default
+/// flags: `/` as `\/`, every character outside ASCII as `\uXXXX` (UTF-16).
+pub fn php_json_spelling(compact: &str) -> String {
+    let mut out = String::with_capacity(compact.len() + compact.len() / 8);
+    for c in compact.chars() {
+        match c {
+            '/' => out.push_str("\\/"),
+            c if c.is_ascii() => out.push(c),
+            c => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The test handlers' `uscall_wav` recording: 8 kHz, 16-bit, mono PCM of a 400 Hz triangle
 /// wave after the canonical 44-byte header, with `samples` samples.
 pub fn wav(samples: usize) -> Vec<u8> {

@@ -35,6 +35,8 @@ pub fn classify(message: &str) -> Option<ServiceErrorKind> {
         "sem permissao",
         "recusad",
         "nao foi possivel",
+        // an action on an agent who is not logged in (pausing one, say)
+        "nao esta logad",
     ]
     .iter()
     .any(|w| has(w))
@@ -82,6 +84,7 @@ mod tests {
             ),
             ("Senha inválida", Some(InvalidParameter)),
             ("Erro ao originar chamada", Some(Other)),
+            ("Agente 615 não está logado", Some(Other)),
             ("Agente 600 deslogado", None),
             (
                 "Chamada outbound originada de 2001 para 11999990000 (categoria 1, sem idcti)",

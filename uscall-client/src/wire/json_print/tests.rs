@@ -30,24 +30,6 @@ fn printed(text: &str, secrets: &Secrets, pretty: bool) -> String {
     String::from_utf8(out).unwrap()
 }
 
-/// The JSON text as PHP's `json_encode` spells it: `\/`, and `\uXXXX` for all non-ASCII.
-fn php_spelling(compact: &str) -> String {
-    let mut out = String::new();
-    for c in compact.chars() {
-        match c {
-            '/' => out.push_str("\\/"),
-            c if c.is_ascii() => out.push(c),
-            c => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    out.push_str(&format!("\\u{unit:04x}"));
-                }
-            }
-        }
-    }
-    out
-}
-
 fn json_value() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         Just(Value::Null),
@@ -71,7 +53,7 @@ proptest! {
         let compact = serde_json::to_string(&value).unwrap();
         let want = reference(&value, pretty);
         prop_assert_eq!(printed(&compact, &Secrets::default(), pretty), want.clone());
-        prop_assert_eq!(printed(&php_spelling(&compact), &Secrets::default(), pretty), want.clone());
+        prop_assert_eq!(printed(&crate::fuzzing::php_json_spelling(&compact), &Secrets::default(), pretty), want.clone());
         let spaced = serde_json::to_string_pretty(&value).unwrap().replace('\n', "\r\n\t ");
         prop_assert_eq!(printed(&spaced, &Secrets::default(), pretty), want);
     }

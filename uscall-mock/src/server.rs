@@ -1,0 +1,321 @@
+//! The simulator's HTTP side: a hyper HTTP/1.1 server on 127.0.0.1 answering `?wsdl` and the
+//! SOAP posts with NuSOAP's headers, status codes and envelopes, gzip when the client accepts
+//! it, and the kit's rules and faults applied on the way.
+
+use crate::kit::{Kit, Reply, Request};
+use crate::ops::{self, Args, Context, Outcome};
+use crate::state::State;
+use crate::wire;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::header::{ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
+use hyper::{Method, Response, StatusCode};
+use std::io::Write as _;
+use std::sync::{Arc, Mutex, PoisonError};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+use uscall_client::meta::OperationInfo;
+
+/// Where the PBX serves the webservice.
+pub(crate) const PATH: &str = "/aplicativos/webservice/wsuscall.php";
+
+/// The largest request body read; a bigger one is refused with 413.
+const MAX_REQUEST: usize = 16 << 20;
+
+const XML: &str = "text/xml; charset=ISO-8859-1";
+
+/// A PHP warning where the JSON should start: what a PBX with a broken database sends.
+const PHP_WARNING: &str = "<br />\n<b>Warning</b>:  mysqli_connect(): (HY000/2002): Connection refused in <b>/var/www/html/aplicativos/webservice/wsuscall.php</b> on line <b>12</b><br />\n";
+
+const HTML_500: &str = "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>500 Internal Server Error</title>\n</head><body>\n<h1>Internal Server Error</h1>\n<p>The server encountered an internal error or misconfiguration and was unable to complete your request.</p>\n</body></html>\n";
+
+/// What the server and the `Pbx` handle share.
+pub(crate) struct Shared {
+    pub(crate) state: Mutex<State>,
+    pub(crate) kit: Mutex<Kit>,
+    pub(crate) cx: Context,
+    pub(crate) operations: &'static [&'static OperationInfo],
+    /// The endpoint URL, written into the WSDL's address.
+    pub(crate) location: String,
+}
+
+impl Shared {
+    pub(crate) fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn kit(&self) -> std::sync::MutexGuard<'_, Kit> {
+        self.kit.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Accepts connections until `stop` changes.
+pub(crate) async fn serve(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    mut stop: watch::Receiver<bool>,
+) {
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                let _ = stream.set_nodelay(true);
+                tokio::spawn(connection(stream, shared.clone(), stop.clone()));
+            }
+            _ = stop.changed() => break,
+        }
+    }
+}
+
+/// The connection was reset on purpose (a reset fault): hyper closes it on this error.
+#[derive(Debug)]
+struct Reset;
+
+impl std::fmt::Display for Reset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection reset by the fault kit")
+    }
+}
+
+impl std::error::Error for Reset {}
+
+async fn connection(stream: TcpStream, shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
+    // A second handle on the socket, so a reset fault can set SO_LINGER to zero: closing then
+    // sends RST rather than FIN.
+    let handle = stream
+        .into_std()
+        .and_then(|std| Ok((std.try_clone()?, TcpStream::from_std(std)?)));
+    let Ok((twin, stream)) = handle else { return };
+    let twin = Arc::new(twin);
+    let service = hyper::service::service_fn(move |request| {
+        let (shared, twin) = (shared.clone(), twin.clone());
+        async move {
+            match handle_request(request, &shared).await {
+                Ok(response) => Ok(response),
+                Err(Reset) => {
+                    if let Ok(clone) = twin.try_clone().and_then(TcpStream::from_std) {
+                        let _ = clone.set_zero_linger();
+                    }
+                    Err(Reset)
+                }
+            }
+        }
+    });
+    let conn = hyper::server::conn::http1::Builder::new()
+        .keep_alive(true)
+        .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+    tokio::select! {
+        _ = conn => {}
+        _ = stop.changed() => {}
+    }
+}
+
+type Answer = Response<Full<Bytes>>;
+
+async fn handle_request(
+    request: hyper::Request<Incoming>,
+    shared: &Shared,
+) -> Result<Answer, Reset> {
+    if request.uri().path() != PATH {
+        let text = format!("Not found: {}\n", request.uri().path());
+        return Ok(plain(
+            StatusCode::NOT_FOUND,
+            "text/plain; charset=UTF-8",
+            text.into_bytes(),
+        ));
+    }
+    let gzip = request
+        .headers()
+        .get(ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().contains("gzip"));
+    if request.method() == Method::GET {
+        let wants_wsdl = request
+            .uri()
+            .query()
+            .is_some_and(|q| q.split('&').any(|p| p.eq_ignore_ascii_case("wsdl")));
+        if wants_wsdl {
+            let wsdl = crate::wsdl::document(shared.operations, &shared.location);
+            return Ok(plain(StatusCode::OK, XML, wsdl));
+        }
+        let page = "<html><head><title>wsuscall</title></head><body><h1>wsuscall</h1><p>uscall-mock: a simulated USCall PBX. The WSDL is at ?wsdl.</p></body></html>";
+        return Ok(plain(
+            StatusCode::OK,
+            "text/html; charset=ISO-8859-1",
+            page.into(),
+        ));
+    }
+    if request.method() != Method::POST {
+        return Ok(plain(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "text/plain",
+            b"POST or GET\n".to_vec(),
+        ));
+    }
+    let body = match Limited::new(request.into_body(), MAX_REQUEST)
+        .collect()
+        .await
+    {
+        Ok(body) => body.to_bytes(),
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => {
+            return Ok(plain(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "text/plain",
+                b"request too large\n".to_vec(),
+            ));
+        }
+        Err(_) => return Err(Reset),
+    };
+    let envelope = match wire::read_request(&body) {
+        Ok(envelope) => envelope,
+        Err(message) => return Ok(soap_fault("SOAP-ENV:Client", &message, "", gzip)),
+    };
+    let Some(op) = shared
+        .operations
+        .iter()
+        .copied()
+        .find(|op| op.name == envelope.operation)
+    else {
+        let message = format!(
+            "Operation '{}' is not defined in the WSDL for this service",
+            envelope.operation
+        );
+        return Ok(soap_fault("SOAP-ENV:Client", &message, "", gzip));
+    };
+    let recorded = Request {
+        operation: envelope.operation.clone(),
+        parts: envelope.parts.clone(),
+        at: shared.cx.clock.now(),
+    };
+    let reply = {
+        let mut kit = shared.kit();
+        kit.requests.push(recorded.clone());
+        kit.reply_for(&recorded)
+    };
+    if let Some(Reply::Delay(by)) = &reply {
+        tokio::time::sleep(*by).await;
+    }
+    if let Some(reply) = &reply
+        && !reply.acts()
+    {
+        return early(reply, op, gzip);
+    }
+    // NuSOAP binds parts by position: the i-th part sent is the i-th parameter, whatever its name.
+    let names: Vec<&'static str> = op.params.iter().map(|p| p.name).collect();
+    let values: Vec<Option<String>> = (0..names.len())
+        .map(|i| envelope.parts.get(i).and_then(|(_, v)| v.clone()))
+        .collect();
+    let args = Args {
+        names: &names,
+        values: &values,
+    };
+    let outcome = {
+        let mut state = shared.state();
+        ops::run(op.name, &args, &mut state, &shared.cx)
+    };
+    let json = match outcome {
+        Some(Outcome::Retorno(value)) => wire::php_json(&serde_json::json!({ "retorno": value })),
+        Some(Outcome::Fault { string, detail }) => {
+            return Ok(soap_fault("SOAP-ENV:Server", &string, &detail, gzip));
+        }
+        None => {
+            let message = format!("Operation '{}' is not simulated by uscall-mock", op.name);
+            return Ok(soap_fault("SOAP-ENV:Server", &message, "", gzip));
+        }
+    };
+    match reply {
+        Some(Reply::ResetAfterRead) => Err(Reset),
+        Some(Reply::MalformedJson) => {
+            let text = format!("{PHP_WARNING}{json}");
+            Ok(soap(
+                StatusCode::OK,
+                wire::answer(op.name, op.namespace, &text),
+                gzip,
+            ))
+        }
+        Some(Reply::TruncatedBody) => {
+            let whole = wire::answer(op.name, op.namespace, &json);
+            let mut answer = soap(StatusCode::OK, whole[..whole.len() / 2].to_vec(), false);
+            answer
+                .headers_mut()
+                .insert(CONTENT_LENGTH, HeaderValue::from(whole.len()));
+            Ok(answer)
+        }
+        _ => Ok(soap(
+            StatusCode::OK,
+            wire::answer(op.name, op.namespace, &json),
+            gzip,
+        )),
+    }
+}
+
+/// A reply that takes the place of carrying the operation out.
+fn early(reply: &Reply, op: &OperationInfo, gzip: bool) -> Result<Answer, Reset> {
+    Ok(match reply {
+        Reply::Retorno(value) => {
+            let json = wire::php_json(&serde_json::json!({ "retorno": value }));
+            soap(
+                StatusCode::OK,
+                wire::answer(op.name, op.namespace, &json),
+                gzip,
+            )
+        }
+        Reply::SoapFault {
+            code,
+            string,
+            detail,
+        } => soap_fault(code, string, detail, gzip),
+        Reply::Http500Empty => plain(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "text/html; charset=UTF-8",
+            Vec::new(),
+        ),
+        Reply::Http500Html => plain(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "text/html; charset=iso-8859-1",
+            HTML_500.into(),
+        ),
+        _ => return Err(Reset),
+    })
+}
+
+fn soap_fault(code: &str, string: &str, detail: &str, gzip: bool) -> Answer {
+    soap(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        wire::fault(code, string, detail),
+        gzip,
+    )
+}
+
+/// A SOAP answer with NuSOAP's headers, gzipped when the client accepts it (as NuSOAP does).
+fn soap(status: StatusCode, body: Vec<u8>, gzip: bool) -> Answer {
+    let compressed = gzip.then(|| gzipped(&body)).flatten();
+    let zipped = compressed.is_some();
+    let mut answer = plain(status, XML, compressed.unwrap_or(body));
+    let headers = answer.headers_mut();
+    headers.insert("server", HeaderValue::from_static("NuSOAP Server v0.9.5"));
+    headers.insert(
+        "x-soap-server",
+        HeaderValue::from_static("NuSOAP/0.9.5 (1.123)"),
+    );
+    if zipped {
+        headers.insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
+    answer
+}
+
+fn gzipped(body: &[u8]) -> Option<Vec<u8>> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    encoder.write_all(body).ok()?;
+    encoder.finish().ok()
+}
+
+fn plain(status: StatusCode, content_type: &'static str, body: Vec<u8>) -> Answer {
+    let mut answer = Response::new(Full::new(Bytes::from(body)));
+    *answer.status_mut() = status;
+    answer
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    answer
+}
