@@ -5,9 +5,13 @@ use std::process::{Command, Output};
 use uscall_tests::{PhpServer, TOKEN, example_bin, fixture};
 
 fn run(server: &PhpServer, name: &str, args: &[&str], env: &[(&str, &str)]) -> String {
+    run_at(&server.url(), name, args, env)
+}
+
+fn run_at(url: &str, name: &str, args: &[&str], env: &[(&str, &str)]) -> String {
     let out: Output = Command::new(example_bin(name))
         .args(args)
-        .env("USCALL_URL", server.url())
+        .env("USCALL_URL", url)
         .env("USCALL_TOKEN", TOKEN)
         .envs(env.iter().copied())
         .output()
@@ -139,4 +143,53 @@ fn recordings_of_a_day() {
             .join(format!("{}.mp3", c["bilheteunico"].as_str().unwrap()));
         assert_eq!(&std::fs::read(&path).unwrap()[..4], b"RIFF");
     }
+}
+
+/// Every example against the simulator (uscall-mock) instead of a PHP server: what an app
+/// developer would try first. Each answers as it does against the reference server.
+#[test]
+fn every_example_runs_against_the_simulator() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let pbx = runtime.block_on(uscall_mock::Pbx::start()).unwrap();
+    let url = pbx.url();
+    let out = run_at(
+        &url,
+        "click_to_call",
+        &["11999990000", "2800", "crm-4711"],
+        &[],
+    );
+    assert!(out.contains("clicktocall"), "{out}");
+    let out = run_at(
+        &url,
+        "agent_shift",
+        &["600", "2001"],
+        &[("USCALL_AGENT_PASSWORD", "1234")],
+    );
+    assert!(out.contains("Agente 600 deslogado"), "{out}");
+    assert_eq!(
+        pbx.state().agent_status("600").unwrap()["status"],
+        "nao logado",
+        "the shift ended logged out"
+    );
+    let out = run_at(&url, "dashboard", &["1", "2"], &[]);
+    assert!(!out.trim().is_empty());
+    let out = run_at(&url, "cdr_export_csv", &["2025-06-02", "2025-06-04"], &[]);
+    assert_eq!(
+        out.lines().count(),
+        1 + cdrs_of("2025-06-0").len(),
+        "a header and every record of the range: {out}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    run_at(
+        &url,
+        "recordings_of_a_day",
+        &["2025-06-02", dir.path().to_str().unwrap()],
+        &[],
+    );
+    let saved = std::fs::read_dir(dir.path()).unwrap().count();
+    let with_audio = cdrs_of("2025-06-02")
+        .iter()
+        .filter(|c| !c["audio"].as_str().unwrap().is_empty())
+        .count();
+    assert_eq!(saved, with_audio);
 }

@@ -1,5 +1,6 @@
 //! The typed overlay (`Client`'s typed methods and `uscall_client::models`) against the real
-//! NuSOAP and ext/soap servers: every operation decodes the fixture's answer completely.
+//! NuSOAP and ext/soap servers and the simulator (uscall-mock) seeded alike: every operation
+//! decodes the fixture's answer completely, with no row errors.
 //!
 //! Expected values come from `uscall-mock/src/seed.json`: each typed row is serialised back (the
 //! models write the wire formats) and compared field by field with the fixture row, after
@@ -26,8 +27,65 @@ type Known = (&'static str, fn(&str) -> bool);
 /// Rewrites a value field by field before comparing (canonical enum spelling, split lists).
 type Canon = (&'static str, fn(&Value) -> Value);
 
-fn servers() -> [PhpServer; 2] {
-    [PhpServer::nusoap(&[]), PhpServer::native(&[])]
+/// A server the overlay is checked against.
+enum Server {
+    Php(PhpServer),
+    Mock(uscall_mock::Pbx),
+}
+
+impl Server {
+    fn url(&self) -> String {
+        match self {
+            Server::Php(php) => php.url(),
+            Server::Mock(pbx) => pbx.url(),
+        }
+    }
+
+    fn kind(&self) -> &'static str {
+        match self {
+            Server::Php(php) => php.kind().log_name(),
+            Server::Mock(_) => "uscall-mock",
+        }
+    }
+
+    /// The calls received, as the PHP servers log them: `{"op", "args": {part: value}}`, the
+    /// parts bound by position (the simulator binds them as NuSOAP does).
+    fn calls(&self) -> Vec<Value> {
+        match self {
+            Server::Php(php) => php.calls(),
+            Server::Mock(pbx) => pbx
+                .requests()
+                .into_iter()
+                .map(|r| {
+                    let op = Client::operation(&r.operation).unwrap();
+                    let args: serde_json::Map<String, Value> = op
+                        .params
+                        .iter()
+                        .enumerate()
+                        .map(|(i, p)| {
+                            let v = r.parts.get(i).and_then(|(_, v)| v.clone());
+                            (p.name.to_owned(), v.map_or(Value::Null, Value::String))
+                        })
+                        .collect();
+                    json!({ "op": r.operation, "args": args })
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Both reference servers and the simulator, which reads empty dates as they do.
+async fn servers() -> Vec<Server> {
+    let mock = uscall_mock::Pbx::builder()
+        .empty_dates(uscall_mock::EmptyDates::Unbounded)
+        .start()
+        .await
+        .unwrap();
+    vec![
+        Server::Php(PhpServer::nusoap(&[])),
+        Server::Php(PhpServer::native(&[])),
+        Server::Mock(mock),
+    ]
 }
 
 /// Numbers, booleans and null as text (`""` for null), recursively, so `"14"` equals `14`.
@@ -134,7 +192,7 @@ fn text(v: &Value) -> &str {
 #[tokio::test]
 async fn pbx_operations_decode_the_fixture() {
     let fx = fixture();
-    for server in servers() {
+    for server in servers().await {
         let client = Client::new(&server.url(), TOKEN).unwrap();
         let k = server.kind();
 
@@ -241,7 +299,7 @@ async fn pbx_operations_decode_the_fixture() {
 async fn call_records_decode_the_fixture() {
     let fx = fixture();
     let cdr_canons: &[Canon] = &[("tipo", canon::<CallTipo>), ("status", canon::<CallStatus>)];
-    for server in servers() {
+    for server in servers().await {
         let client = Client::new(&server.url(), TOKEN).unwrap();
 
         let cdrs = client
@@ -322,7 +380,7 @@ async fn ccenter_reports_decode_the_fixture() {
     let in_ids = |ids: &'static [&'static str], key: &'static str| {
         move |r: &Value| ids.iter().any(|i| norm(&r[key]) == json!(i))
     };
-    for server in servers() {
+    for server in servers().await {
         let client = Client::new(&server.url(), TOKEN).unwrap();
         let (from, to) = ("2025-06-01 00:00:00", "2025-06-30 23:59:59");
 
@@ -530,7 +588,7 @@ fn walk(v: &Value, path: String, out: &mut Vec<(String, String)>) {
 #[tokio::test]
 async fn actions_answer_their_confirmation() {
     let fx = fixture();
-    for server in servers() {
+    for server in servers().await {
         let client = Client::new(&server.url(), TOKEN).unwrap();
         let k = server.kind();
         let msg = client
@@ -565,10 +623,7 @@ async fn actions_answer_their_confirmation() {
             .unwrap();
         assert!(msg.ends_with("(fila chave 901)"), "{msg}");
 
-        assert_eq!(
-            client.agent_logout("600").await.unwrap(),
-            "Agente 600 deslogado"
-        );
+        // Pause while logged in, then log out (the simulator keeps the agent's state).
         let pause = &fx["pauses"][0];
         let msg = client.start_pause("600", text(&pause["id"])).await.unwrap();
         assert_eq!(
@@ -582,6 +637,10 @@ async fn actions_answer_their_confirmation() {
         assert_eq!(
             client.end_pause("600").await.unwrap(),
             "Agente 600 saiu da pausa"
+        );
+        assert_eq!(
+            client.agent_logout("600").await.unwrap(),
+            "Agente 600 deslogado"
         );
         assert_eq!(
             client.hangup_call("600").agent().await.unwrap(),
@@ -621,7 +680,7 @@ async fn actions_answer_their_confirmation() {
 
 #[tokio::test]
 async fn service_refusals_are_typed_errors() {
-    for server in servers() {
+    for server in servers().await {
         let client = Client::new(&server.url(), TOKEN).unwrap();
         let wrong = Client::new(&server.url(), "$1$wrong$token").unwrap();
         let kind = |e: Error| match e {
@@ -736,7 +795,7 @@ async fn cdr_windows_cover_the_range_exactly_once() {
             .any(|c| text(&c["datahora"]).ends_with("23:59:59")),
         "the fixture has a row on a window edge"
     );
-    for server in servers() {
+    for server in servers().await {
         let client = Client::new(&server.url(), TOKEN).unwrap();
         for (window, count) in [
             (Duration::from_secs(86_400), 3),
