@@ -166,6 +166,9 @@ fn main() -> Result<()> {
         requests.insert(op, path.to_string_lossy().into_owned());
     }
 
+    let mock_url = serve_the_simulator()?;
+    eprintln!("==> uscall-mock on {mock_url}, one core");
+
     let wsdl = root
         .join("wsdl/wsuscall.wsdl")
         .to_string_lossy()
@@ -298,6 +301,23 @@ fn main() -> Result<()> {
         ],
     ));
 
+    plan.push((
+        "P6",
+        vec![
+            (
+                "uscall-mock, raw POST loop".into(),
+                Job::new(
+                    &runner,
+                    &["raw", &mock_url, &requests["getExtens"], &calls, "1"],
+                ),
+            ),
+            (
+                "responder, raw POST loop (floor)".into(),
+                Job::new(&runner, &["raw", &url, &requests["getExtens"], &calls, "1"]),
+            ),
+        ],
+    ));
+
     let mut rows: Vec<Row> = Vec::new();
     for (workload, jobs) in plan {
         if !config.wants(workload) {
@@ -347,6 +367,30 @@ fn main() -> Result<()> {
     println!("{text}");
     eprintln!("==> written to {}", config.out.display());
     Ok(())
+}
+
+/// Starts uscall-mock on a thread of its own with a single-threaded runtime (one core), for the
+/// life of the process; gives its URL.
+fn serve_the_simulator() -> Result<String> {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a tokio runtime");
+        runtime.block_on(async move {
+            match uscall_mock::Pbx::start().await {
+                Ok(pbx) => {
+                    let _ = sender.send(Ok(pbx.url()));
+                    std::future::pending::<()>().await;
+                }
+                Err(e) => {
+                    let _ = sender.send(Err(e));
+                }
+            }
+        });
+    });
+    Ok(receiver.recv()??)
 }
 
 /// Refuses a run whose answer was not the one prepared, so a broken runner cannot look fast.

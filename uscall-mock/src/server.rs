@@ -11,7 +11,6 @@ use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::header::{ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use hyper::{Method, Response, StatusCode};
-use std::io::Write as _;
 use std::sync::{Arc, Mutex, PoisonError};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
@@ -305,10 +304,36 @@ fn soap(status: StatusCode, body: Vec<u8>, gzip: bool) -> Answer {
     answer
 }
 
+/// `body` as a gzip member (RFC 1952). The deflate state is kept per thread and reset for each
+/// answer: making a new one allocates a few hundred KB, which cost more than compressing a
+/// small answer.
 fn gzipped(body: &[u8]) -> Option<Vec<u8>> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    encoder.write_all(body).ok()?;
-    encoder.finish().ok()
+    use flate2::{Compress, Compression, Crc, FlushCompress, Status};
+    thread_local! {
+        static DEFLATE: std::cell::RefCell<Compress> =
+            std::cell::RefCell::new(Compress::new(Compression::fast(), false));
+    }
+    // The fixed header: magic, deflate, no flags, no time, no extra flags, unknown OS.
+    let mut out = Vec::with_capacity(body.len() / 2 + 64);
+    out.extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255]);
+    DEFLATE.with(|deflate| {
+        let mut deflate = deflate.borrow_mut();
+        deflate.reset();
+        loop {
+            let read = deflate.total_in() as usize;
+            out.reserve(body.len().max(64));
+            match deflate.compress_vec(&body[read..], &mut out, FlushCompress::Finish) {
+                Ok(Status::StreamEnd) => return Some(()),
+                Ok(_) => {}
+                Err(_) => return None,
+            }
+        }
+    })?;
+    let mut crc = Crc::new();
+    crc.update(body);
+    out.extend_from_slice(&crc.sum().to_le_bytes());
+    out.extend_from_slice(&(body.len() as u32).to_le_bytes());
+    Some(out)
 }
 
 fn plain(status: StatusCode, content_type: &'static str, body: Vec<u8>) -> Answer {

@@ -166,6 +166,8 @@ async fn raw(url: &str, request: &str, calls: u64, inflight: u64) -> Result<Repo
     let content_type = String::from_utf8(lines.next().context("no content type")?.to_vec())?;
     let action = String::from_utf8(lines.next().context("no SOAPAction")?.to_vec())?;
     let body = bytes_of(lines.next().context("no body")?);
+    // reqwest is built without a crypto provider of its own (uscall picks it): install it.
+    uscall_client::install_crypto_provider();
     let http = reqwest::Client::builder().build()?;
     let next = Arc::new(AtomicU64::new(0));
     let errors = Arc::new(AtomicU64::new(0));
