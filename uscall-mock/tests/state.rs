@@ -86,6 +86,27 @@ async fn login_pause_call_hangup_record_and_recording() {
     let id = cdr.bilheteunico.clone();
     assert!(tariff.raw().contains(&id), "{}", tariff.raw());
     assert_eq!(pbx.state().agent_status("610").unwrap()["efetuadas"], "1");
+    // The call-center reports count it too: its ccenterCdr row, and the agent's figures.
+    let center = client.raw().ccenter_cdr("[610]", "[]").await.unwrap();
+    let rows = center.json()["retorno"].as_array().unwrap().clone();
+    let row = rows
+        .iter()
+        .find(|r| r["bilheteunico"] == id.as_str())
+        .unwrap_or_else(|| panic!("no ccenterCdr row for {id}: {}", center.raw()));
+    assert_eq!(
+        (row["atendimento"].as_i64(), row["numero"].as_str()),
+        (Some(42), Some("1140041234"))
+    );
+    let agents = client.raw().ccenter_agents("[610]", "[]").await.unwrap();
+    let figures = &agents.json()["retorno"][0];
+    assert_eq!(
+        (
+            figures["outbound_total"].as_i64(),
+            figures["outbound_tma"].as_i64()
+        ),
+        (Some(1), Some(42)),
+        "{figures}"
+    );
 
     let dir = std::env::temp_dir().join(format!("uscall-mock-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -3,13 +3,15 @@
 //! progress, which the operations change together so that every answer agrees with the others.
 
 use crate::clock::{Clock, hms, pbx_datetime};
+
+mod ccenter;
 use jiff::Timestamp;
 use serde_json::{Map, Value, json};
 use std::time::Duration;
 
 /// The built-in company: realistic Portuguese names and numbers, in which every documented
 /// `status` and `tipo` value occurs (the same data the tests' PHP reference servers answer from).
-pub const DEFAULT_SEED: &str = include_str!("seed.json");
+pub const DEFAULT_SEED: &str = include_str!("../seed.json");
 
 /// The tables every seed must have, each a JSON array (`ccenter` is an object of reports).
 const TABLES: &[&str] = &[
@@ -274,6 +276,7 @@ impl State {
             _ => "Discador",
         };
         let audio = format!("{}-{}.wav", started.strftime("%Y%m%d-%H%M%S"), call.id);
+        self.ccenter_call(call, seconds, &datahora, &audio);
         self.table_mut("cdrs").push(json!({
             "bilheteunico": call.id,
             "audio": audio,
