@@ -42,7 +42,7 @@ async fn login_pause_call_hangup_record_and_recording() {
     let live = client.agent_status().agente("610").await.unwrap();
     assert_eq!(live[0].ramal.as_deref(), Some("2005"));
 
-    // A pause with a limit (Banheiro, 600 s) ends by itself.
+    // A pause with a limit (Banheiro, 600 s) runs past it: the time over is its overrun.
     client.start_pause("610", "2").await.unwrap();
     assert_eq!(status(&pbx, "610").0, "em pausa");
     assert_eq!(status(&pbx, "610").1, "Banheiro");
@@ -52,6 +52,8 @@ async fn login_pause_call_hangup_record_and_recording() {
         "00:05:00"
     );
     pbx.advance(Duration::from_secs(301));
+    assert_eq!(status(&pbx, "610").0, "em pausa");
+    client.end_pause("610").await.unwrap();
     assert_eq!(status(&pbx, "610").0, "ocioso");
 
     // A call from the agent's extension: extension and agent busy, with the number.
@@ -97,15 +99,20 @@ async fn login_pause_call_hangup_record_and_recording() {
         (row["atendimento"].as_i64(), row["numero"].as_str()),
         (Some(42), Some("1140041234"))
     );
-    let agents = client.raw().ccenter_agents("[610]", "[]").await.unwrap();
-    let figures = &agents.json()["retorno"][0];
+    let pauses = client
+        .raw()
+        .ccenter_pauses("1", "[610]", "[]")
+        .await
+        .unwrap();
+    let pause = &pauses.json()["retorno"][0];
     assert_eq!(
         (
-            figures["outbound_total"].as_i64(),
-            figures["outbound_tma"].as_i64()
+            pause["pausa"].as_str(),
+            pause["tempo"].as_i64(),
+            pause["estouro"].as_i64()
         ),
-        (Some(1), Some(42)),
-        "{figures}"
+        (Some("Banheiro"), Some(601), Some(1)),
+        "{pause}"
     );
 
     let dir = std::env::temp_dir().join(format!("uscall-mock-{}", std::process::id()));
@@ -129,9 +136,37 @@ async fn login_pause_call_hangup_record_and_recording() {
     assert_eq!(wav, uscall_mock::recording(42));
     std::fs::remove_dir_all(&dir).unwrap();
 
-    // Logout.
+    // Logout: a session of 643 s (the pause, the call), and the agent's figures from it all.
     client.agent_logout("610").await.unwrap();
     assert_eq!(status(&pbx, "610").0, "nao logado");
+    let sessions = client
+        .raw()
+        .ccenter_sessions("0", "[610]", "[]")
+        .await
+        .unwrap();
+    let session = &sessions.json()["retorno"][0];
+    assert_eq!(
+        (session["qtd_ses"].as_i64(), session["tempo_ses"].as_i64()),
+        (Some(1), Some(643)),
+        "{session}"
+    );
+    let agents = client.raw().ccenter_agents("[610]", "[]").await.unwrap();
+    let f = &agents.json()["retorno"][0];
+    let figure = |k: &str| f[k].as_i64().unwrap_or(-1);
+    assert_eq!(
+        [
+            figure("sessao"),
+            figure("pausas"),
+            figure("ocupado"),
+            figure("ocioso"),
+            figure("outbound_total"),
+            figure("outbound_tma"),
+            figure("inbound_atend"),
+        ],
+        [643, 601, 42, 0, 1, 42, 0],
+        "{f}"
+    );
+    assert_eq!(f["perc_pausa"].as_f64(), Some(93.47), "{f}");
 }
 
 #[tokio::test]

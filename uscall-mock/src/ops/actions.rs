@@ -3,7 +3,7 @@
 //! the PBX's refusals and its confirmation messages.
 
 use super::{Args, Context, Step};
-use crate::state::{LiveCall, State, row, set};
+use crate::state::{LiveCall, Paused, State, row, set};
 use serde_json::Value;
 
 /// `None` when `operation` is not an action.
@@ -16,12 +16,12 @@ pub(super) fn run(
     let message = match operation {
         "startCall" => start_call(args, state, cx),
         "startCallura" => start_callura(args, state, cx),
-        "agentLogin" => agent_login(args, state),
-        "agentLogout" => agent_logout(args, state),
+        "agentLogin" => agent_login(args, state, cx),
+        "agentLogout" => agent_logout(args, state, cx),
         "startPause" => start_pause(args, state, cx),
         "endPause" => agent(state, args.text("agente")).map(|()| {
             let agente = args.text("agente");
-            state.end_pause(agente);
+            state.end_pause(agente, cx.clock.now());
             format!("Agente {agente} saiu da pausa")
         }),
         "hangupCall" => hangup(args, state, cx),
@@ -202,7 +202,7 @@ fn begin(
         );
     }
     if let Some(agente) = &agente {
-        state.pauses.retain(|(a, _, _)| a != agente);
+        state.finish_pause(agente, now);
         if let Some(r) = state.row_mut("agent_status", "num", agente) {
             set(
                 r,
@@ -236,7 +236,7 @@ fn begin(
     });
 }
 
-fn agent_login(args: &Args<'_>, state: &mut State) -> Step<String> {
+fn agent_login(args: &Args<'_>, state: &mut State, cx: &Context) -> Step<String> {
     let (agente, ramal) = (args.text("agente"), args.text("ramal"));
     let Some(known) = row(state.table("agents"), "agente", agente).cloned() else {
         return Err("Agente não encontrado".into());
@@ -269,15 +269,19 @@ fn agent_login(args: &Args<'_>, state: &mut State) -> Step<String> {
             list.push(Value::String(fila.clone()));
         }
     }
+    state.session_login(agente, &fila, cx.clock.now());
     Ok(format!(
         "Agente {agente} logado no ramal {ramal} (fila chave {fila})"
     ))
 }
 
-fn agent_logout(args: &Args<'_>, state: &mut State) -> Step<String> {
+fn agent_logout(args: &Args<'_>, state: &mut State, cx: &Context) -> Step<String> {
     let agente = args.text("agente");
     agent(state, agente)?;
-    state.pauses.retain(|(a, _, _)| a != agente);
+    let now = cx.clock.now();
+    state.finish_pause(agente, now);
+    let fila = first_queue(state, agente);
+    state.session_logout(agente, &fila, now);
     if let Some(r) = state.row_mut("agent_status", "num", agente) {
         set(
             r,
@@ -328,11 +332,15 @@ fn start_pause(args: &Args<'_>, state: &mut State, cx: &Context) -> Step<String>
         return Err(format!("Pausa {idpausa} não permitida nas filas do agente {agente}").into());
     }
     let name = text(&pause, "pause");
-    let limit = text(&pause, "tempo").parse::<u64>().unwrap_or(0);
-    state.pauses.retain(|(a, _, _)| a != agente);
-    state
-        .pauses
-        .push((agente.to_owned(), cx.clock.now(), limit));
+    let limit = text(&pause, "tempo").parse::<i64>().unwrap_or(0);
+    let now = cx.clock.now();
+    state.finish_pause(agente, now);
+    state.pauses.push(Paused {
+        agente: agente.to_owned(),
+        name: name.clone(),
+        since: now,
+        limit,
+    });
     if let Some(r) = state.row_mut("agent_status", "num", agente) {
         set(
             r,
@@ -424,4 +432,15 @@ fn monit_exten(args: &Args<'_>, state: &mut State, cx: &Context) -> Step<String>
     Ok(format!(
         "Monitoria {tipo} iniciada do ramal {src} para o {whom} {dst}"
     ))
+}
+
+/// The first queue of `agente` (`""` when none).
+fn first_queue(state: &State, agente: &str) -> String {
+    state
+        .agent_status(agente)
+        .and_then(|r| r.get("filas"))
+        .and_then(|f| f.get(0))
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned()
 }

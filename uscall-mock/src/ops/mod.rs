@@ -9,6 +9,7 @@ use serde_json::Value;
 
 mod actions;
 mod audio;
+mod center;
 mod reads;
 mod reports;
 

@@ -1,7 +1,7 @@
 //! The call-center reports (`ccenter*`): the seed's reports, filtered by agents, queues and
 //! dates as the vendor's document describes.
 
-use super::{Args, Context, Step, dates, filter, in_dates, list};
+use super::{Args, Context, Step, center, dates, filter, in_dates, list};
 use crate::state::State;
 use serde_json::{Map, Value};
 
@@ -57,9 +57,11 @@ pub(super) fn run(
     let answer = || -> Step<Value> {
         Ok(Value::Array(match operation {
             "ccenterAgents" => {
+                // Queues are checked, not applied: the figures are the agent's in every queue.
                 list(args, "filas")?;
-                dates(args, cx)?;
-                filter(&rows("agents"), &[("agente", list(args, "agentes")?)])
+                let bounds = dates(args, cx)?;
+                let rows = center::agents(&ccenter, state.table("pauses"), &bounds);
+                filter(&rows, &[("agente", list(args, "agentes")?)])
             }
             "ccenterAttendForms" => {
                 if args.get("agentes").is_none() && args.get("filas").is_none() {
@@ -88,11 +90,10 @@ pub(super) fn run(
                 list(args, "agentes")?;
                 list(args, "filas")?;
                 dates(args, cx)?;
+                let bounds = dates(args, cx)?;
                 let name = args.text("report_name");
-                return ccenter
-                    .get("metrics")
-                    .and_then(|m| m.get(name))
-                    .cloned()
+                return center::metric(name, &rows("cdr"), &bounds)
+                    .or_else(|| ccenter.get("metrics").and_then(|m| m.get(name)).cloned())
                     .ok_or_else(|| format!("Relatório não encontrado: {name}").into());
             }
             "ccenterMetricsReports" => {
@@ -105,9 +106,10 @@ pub(super) fn run(
                 let kind = report_type(args)?;
                 list(args, "filas")?;
                 let bounds = dates(args, cx)?;
-                let mut rows = typed("pauses", kind);
-                if kind == "1" {
-                    rows.retain(|r| in_dates(r.get("inicio"), &bounds));
+                let mut rows = typed("pauses", "1");
+                rows.retain(|r| in_dates(r.get("inicio"), &bounds));
+                if kind == "0" {
+                    rows = center::pause_summary(&rows, &(None, None));
                 }
                 filter(&rows, &[("agente", list(args, "agentes")?)])
             }
@@ -119,11 +121,13 @@ pub(super) fn run(
                 let kind = report_type(args)?;
                 let filas = list(args, "filas")?;
                 let bounds = dates(args, cx)?;
-                let mut rows = typed("sessions", kind);
+                let mut rows = typed("sessions", "1");
+                rows.retain(|r| in_dates(r.get("datahora"), &bounds));
                 let mut filters = vec![("agente", list(args, "agentes")?)];
                 if kind == "1" {
-                    rows.retain(|r| in_dates(r.get("datahora"), &bounds));
                     filters.push(("fila", filas));
+                } else {
+                    rows = center::session_summary(&rows, &(None, None));
                 }
                 filter(&rows, &filters)
             }

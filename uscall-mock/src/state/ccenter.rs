@@ -1,23 +1,12 @@
-//! The call-center reports kept in step with the calls the simulation makes: a call an agent
-//! took part in adds its ccenterCdr row and counts in the agent's ccenterAgents figures, so the
-//! reports agree with cdrSearch for everything an app does (the seed's figures are the history
-//! before the simulation started).
+//! The call-center detail the simulation adds to: a call an agent took part in becomes a
+//! ccenterCdr row, a login and a logout become session events, an ended pause a pause row. The
+//! reports' summaries are computed from that detail (`ops/center.rs`), so they agree with
+//! cdrSearch and agentStatus for everything an app does.
 
 use super::{LiveCall, State};
+use crate::clock::pbx_datetime;
+use jiff::Timestamp;
 use serde_json::{Map, Value, json};
-
-/// The ccenterAgents figures a call moves, as they start for an agent with no row yet.
-const AGENT_FIGURES: &[&str] = &[
-    "sessao",
-    "ocupado",
-    "ocioso",
-    "pausas",
-    "tma",
-    "outbound_total",
-    "outbound_tma",
-    "outbound_atend",
-    "outbound_natend",
-];
 
 impl State {
     /// Records `call` (`seconds` long, started at `datahora`, recorded as `audio`) in the
@@ -32,13 +21,8 @@ impl State {
         let Some(agente) = call.agente.clone() else {
             return;
         };
-        let fila = self
-            .agent_status(&agente)
-            .and_then(|r| r.get("filas"))
-            .and_then(|f| f.get(0))
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_owned();
+        // The simulation's agent calls are placed by the agent: outbound, queue `Ativo`.
+        let fila = "Ativo";
         let numero = if call.kind == "outbound" {
             &call.destino
         } else {
@@ -55,43 +39,75 @@ impl State {
             "gravacao": audio,
             "bilheteunico": call.id,
         });
-        let Some(ccenter) = self.ccenter_mut() else {
+        if let Some(ccenter) = self.ccenter_mut() {
+            push(ccenter, "cdr", row);
+        }
+    }
+
+    /// Logs `agente` in at `now` in the sessions report (queue `fila`).
+    pub(crate) fn session_login(&mut self, agente: &str, fila: &str, now: Timestamp) {
+        self.logins.retain(|(a, _)| a != agente);
+        self.logins.push((agente.to_owned(), now));
+        self.session_event(agente, fila, "login", 0, now);
+    }
+
+    /// Logs `agente` out at `now`, if logged in during the simulation: a session of the time
+    /// since its login.
+    pub(crate) fn session_logout(&mut self, agente: &str, fila: &str, now: Timestamp) {
+        let Some(i) = self.logins.iter().position(|(a, _)| a == agente) else {
             return;
         };
-        push(ccenter, "cdr", row);
-        let agents = list(ccenter, "agents");
-        let index = match agents
-            .iter()
-            .position(|r| r.get("agente").and_then(Value::as_str) == Some(agente.as_str()))
-        {
-            Some(i) => i,
-            None => {
-                let mut row = Map::new();
-                row.insert("agente".into(), Value::String(agente.clone()));
-                for figure in AGENT_FIGURES {
-                    row.insert((*figure).into(), json!(0));
-                }
-                agents.push(Value::Object(row));
-                agents.len() - 1
-            }
+        let (_, since) = self.logins.remove(i);
+        let seconds = now.as_second() - since.as_second();
+        self.session_event(agente, fila, "logout", seconds, now);
+    }
+
+    fn session_event(
+        &mut self,
+        agente: &str,
+        fila: &str,
+        evento: &str,
+        tempo: i64,
+        now: Timestamp,
+    ) {
+        let row = json!({
+            "datahora": pbx_datetime(crate::clock::local(now)),
+            "agente": agente,
+            "fila": fila,
+            "evento": evento,
+            "tempo": tempo,
+        });
+        if let Some(ccenter) = self.ccenter_mut() {
+            push(analytic(ccenter, "sessions"), "1", row);
+        }
+    }
+
+    /// Ends `agente`'s pause at `now`, if in one, and reports it (with the time past its limit);
+    /// whether there was one.
+    pub(crate) fn finish_pause(&mut self, agente: &str, now: Timestamp) -> bool {
+        let Some(i) = self.pauses.iter().position(|p| p.agente == agente) else {
+            return false;
         };
-        let Some(row) = agents[index].as_object_mut() else {
-            return;
+        let pause = self.pauses.remove(i);
+        let tempo = now.as_second() - pause.since.as_second();
+        let estouro = if pause.limit > 0 {
+            (tempo - pause.limit).max(0)
+        } else {
+            0
         };
-        let get =
-            |row: &Map<String, Value>, k: &str| row.get(k).and_then(Value::as_f64).unwrap_or(0.0);
-        let calls = get(row, "outbound_total") + 1.0;
-        let average = (get(row, "outbound_tma") * (calls - 1.0) + seconds as f64) / calls;
-        row.insert("outbound_total".into(), json!(calls as i64));
-        row.insert(
-            "outbound_atend".into(),
-            json!(get(row, "outbound_atend") as i64 + 1),
-        );
-        row.insert("outbound_tma".into(), json!(average.round() as i64));
-        row.insert(
-            "ocupado".into(),
-            json!(get(row, "ocupado") as i64 + seconds),
-        );
+        let row = json!({
+            "inicio": pbx_datetime(crate::clock::local(pause.since)),
+            "retorno": pbx_datetime(crate::clock::local(now)),
+            "agente": agente,
+            "pausa": pause.name,
+            "tempo": tempo,
+            "limite": pause.limit,
+            "estouro": estouro,
+        });
+        if let Some(ccenter) = self.ccenter_mut() {
+            push(analytic(ccenter, "pauses"), "1", row);
+        }
+        true
     }
 
     fn ccenter_mut(&mut self) -> Option<&mut Map<String, Value>> {
@@ -113,4 +129,15 @@ fn list<'m>(map: &'m mut Map<String, Value>, key: &str) -> &'m mut Vec<Value> {
 
 fn push(map: &mut Map<String, Value>, key: &str, row: Value) {
     list(map, key).push(row);
+}
+
+/// The analytic and synthetic reports of `name` (`{"0": [...], "1": [...]}`), to change them.
+fn analytic<'m>(ccenter: &'m mut Map<String, Value>, name: &str) -> &'m mut Map<String, Value> {
+    let entry = ccenter
+        .entry(name.to_owned())
+        .or_insert_with(|| Value::Object(Map::new()));
+    if !entry.is_object() {
+        *entry = Value::Object(Map::new());
+    }
+    entry.as_object_mut().expect("made an object above")
 }

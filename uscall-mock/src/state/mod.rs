@@ -78,9 +78,22 @@ pub struct State {
     pub(crate) token: String,
     tables: Map<String, Value>,
     pub(crate) calls: Vec<LiveCall>,
-    /// Agents in a pause: agent, since when, the pause's limit in seconds (0: none).
-    pub(crate) pauses: Vec<(String, Timestamp, u64)>,
+    /// Agents in a pause.
+    pub(crate) pauses: Vec<Paused>,
+    /// Agents logged in during the simulation, and since when.
+    pub(crate) logins: Vec<(String, Timestamp)>,
     seq: u64,
+}
+
+/// An agent's pause in progress.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Paused {
+    pub(crate) agente: String,
+    /// The pause's name (`Almoço`).
+    pub(crate) name: String,
+    pub(crate) since: Timestamp,
+    /// Its limit in seconds (0: none); time past it is reported as `estouro`.
+    pub(crate) limit: i64,
 }
 
 impl State {
@@ -108,6 +121,7 @@ impl State {
             tables,
             calls: Vec::new(),
             pauses: Vec::new(),
+            logins: Vec::new(),
             seq: 0,
         })
     }
@@ -182,8 +196,8 @@ impl State {
         format!("{}.{}", now.as_second(), 300 + self.seq)
     }
 
-    /// Ends what is due by `now`: calls whose time is up (each leaving its records) and pauses
-    /// past their limit.
+    /// Ends what is due by `now`: calls whose time is up, each leaving its records. (A pause
+    /// does not end at its limit: the time past it is reported as `estouro`.)
     pub(crate) fn settle(&mut self, clock: &Clock) {
         let now = clock.now();
         let due: Vec<String> = self
@@ -194,17 +208,6 @@ impl State {
             .collect();
         for id in due {
             self.end_call(&id, None);
-        }
-        let over: Vec<String> = self
-            .pauses
-            .iter()
-            .filter(|(_, since, limit)| {
-                *limit > 0 && since.as_second() + *limit as i64 <= now.as_second()
-            })
-            .map(|(agent, _, _)| agent.clone())
-            .collect();
-        for agent in over {
-            self.end_pause(&agent);
         }
         self.refresh_times(now);
     }
@@ -366,10 +369,11 @@ impl State {
             .to_owned()
     }
 
-    /// Ends `agente`'s pause: idle again.
-    pub(crate) fn end_pause(&mut self, agente: &str) {
-        self.pauses.retain(|(a, _, _)| a != agente);
-        if let Some(row) = self.row_mut("agent_status", "num", agente) {
+    /// Ends `agente`'s pause at `now`, if in one: idle again, and the pause in the reports.
+    pub(crate) fn end_pause(&mut self, agente: &str, now: Timestamp) {
+        if self.finish_pause(agente, now)
+            && let Some(row) = self.row_mut("agent_status", "num", agente)
+        {
             set(row, &[("status", "ocioso"), ("pausa", ""), ("tempo", "")]);
         }
     }
@@ -402,7 +406,7 @@ impl State {
         let paused: Vec<(String, String)> = self
             .pauses
             .iter()
-            .map(|(a, since, _)| (a.clone(), hms(now.as_second() - since.as_second())))
+            .map(|p| (p.agente.clone(), hms(now.as_second() - p.since.as_second())))
             .collect();
         for (agente, tempo) in paused {
             if let Some(row) = self.row_mut("agent_status", "num", &agente) {
