@@ -145,7 +145,7 @@ impl Pbx {
         &self.shared.cx.clock
     }
 
-    /// Moves a virtual clock forward (calls end, pauses run out, "today" moves).
+    /// Moves a virtual clock forward (calls end, pauses run past their limits, "today" moves).
     ///
     /// # Panics
     ///

@@ -41,8 +41,17 @@ pub(crate) struct Envelope {
 /// Reads a request body. The message is NuSOAP's words for an envelope it cannot parse.
 pub(crate) fn read_request(body: &[u8]) -> Result<Envelope, String> {
     let text = decode(body);
-    let envelope = Element::parse(&text)
-        .map_err(|e| format!("error in msg parsing:\nXML error parsing SOAP payload: {e}"))?;
+    // NuSOAP's words, the line of the problem as expat gives it.
+    let envelope = Element::parse(&text).map_err(|e| {
+        let line = 1 + text.as_bytes()[..e.position.min(text.len())]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        format!(
+            "error in msg parsing:\nXML error parsing SOAP payload on line {line}: {}",
+            e.message
+        )
+    })?;
     let call = envelope
         .children_named("Body")
         .next()

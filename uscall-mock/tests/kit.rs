@@ -239,7 +239,12 @@ async fn the_wire_carries_nusoap_headers_gzip_and_faults() {
     .await
     .unwrap();
     assert!(head.starts_with("HTTP/1.1 500"), "{head}");
-    assert!(String::from_utf8_lossy(&body).contains("error in msg parsing"));
+    assert!(
+        String::from_utf8_lossy(&body)
+            .contains("error in msg parsing:\nXML error parsing SOAP payload on line 1: "),
+        "{}",
+        String::from_utf8_lossy(&body)
+    );
 }
 
 /// A simulator reached by its address from a blocking thread.
