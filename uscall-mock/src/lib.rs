@@ -133,7 +133,9 @@ impl Pbx {
             .expect("a plain-http client for 127.0.0.1 builds")
     }
 
-    /// The company's state, to read or change; hold it briefly (the server waits for it).
+    /// The company's state, to read or change. Hold it briefly: calls to the simulator wait
+    /// for it, and one that waits 5 s (a guard kept across a call) fails with HTTP 503 saying
+    /// so, rather than hanging the test.
     pub fn state(&self) -> MutexGuard<'_, State> {
         let mut state = self.shared.state();
         state.settle(&self.shared.cx.clock);

@@ -209,9 +209,14 @@ async fn handle_request(
         names: &names,
         values: &values,
     };
-    let outcome = {
-        let mut state = shared.state();
-        ops::run(op.name, &args, &mut state, &shared.cx)
+    let Some(outcome) = run_when_free(shared, op.name, &args).await else {
+        let text = "uscall-mock: the simulator's state stayed locked for 5 s: a test holds the \
+                    guard of Pbx::state() across a call to the simulator; drop it first\n";
+        return Ok(plain(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "text/plain; charset=UTF-8",
+            text.into(),
+        ));
     };
     let json = match outcome {
         Some(Outcome::Retorno(value)) => wire::php_json(&serde_json::json!({ "retorno": value })),
@@ -247,6 +252,34 @@ async fn handle_request(
             gzip,
         )),
     }
+}
+
+/// Runs `operation` on the state once it is free, waiting without blocking the runtime (a test
+/// may hold the state's guard while its task runs); `None` after 5 s, rather than hanging a
+/// test that holds the guard across a call to the simulator.
+async fn run_when_free(
+    shared: &Shared,
+    operation: &str,
+    args: &Args<'_>,
+) -> Option<Option<Outcome>> {
+    for _ in 0..500 {
+        let done = run_if_free(shared, operation, args);
+        if done.is_some() {
+            return done;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    None
+}
+
+/// Runs `operation` if the state is free (`None` if it is held).
+fn run_if_free(shared: &Shared, operation: &str, args: &Args<'_>) -> Option<Option<Outcome>> {
+    let mut state = match shared.state.try_lock() {
+        Ok(state) => state,
+        Err(std::sync::TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+        Err(std::sync::TryLockError::WouldBlock) => return None,
+    };
+    Some(ops::run(operation, args, &mut state, &shared.cx))
 }
 
 /// A reply that takes the place of carrying the operation out.

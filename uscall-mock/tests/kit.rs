@@ -265,3 +265,26 @@ impl PbxAddress {
         (head, answer[split + 4..].to_vec())
     }
 }
+
+#[tokio::test]
+async fn a_state_guard_held_across_a_call_gives_a_clear_error_not_a_hang() {
+    let pbx = Pbx::start().await.unwrap();
+    let client = pbx.client().with_retries(no_retries());
+    let guard = pbx.state();
+    let started = std::time::Instant::now();
+    let error = client.get_pauses().await.unwrap_err();
+    drop(guard);
+    assert!(started.elapsed() < Duration::from_secs(10));
+    match error {
+        Error::Http {
+            status: 503,
+            excerpt,
+            ..
+        } => {
+            assert!(excerpt.contains("Pbx::state()"), "{excerpt}")
+        }
+        other => panic!("{other:?}"),
+    }
+    // Free again: answered.
+    assert_eq!(client.get_pauses().await.unwrap().len(), 3);
+}
