@@ -196,11 +196,22 @@ fn main() -> Result<()> {
         "P1",
         vec![
             (
-                "uscall".into(),
+                "uscall (multi-thread runtime)".into(),
                 Job::new(&runner, &["uscall-p1", &url, TOKEN, &calls]),
             ),
             (
-                "raw POST loop (floor)".into(),
+                "uscall (current-thread runtime)".into(),
+                Job::new(&runner, &["uscall-p1-ct", &url, TOKEN, &calls]),
+            ),
+            (
+                "raw hyper POST loop (floor)".into(),
+                Job::new(
+                    &runner,
+                    &["raw-hyper", &url, &requests["getExtens"], &calls],
+                ),
+            ),
+            (
+                "raw reqwest POST loop (floor)".into(),
                 Job::new(&runner, &["raw", &url, &requests["getExtens"], &calls, "1"]),
             ),
             (

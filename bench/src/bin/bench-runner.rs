@@ -30,11 +30,17 @@ fn main() -> Result<()> {
     >| { runtime.block_on(async { tokio::spawn(work).await? }) };
     let report = match arg(0)? {
         "uscall-p1" => run(Box::pin(uscall_p1(arg(1)?, arg(2)?, num(3)?)))?,
+        // The same on a current-thread runtime: the work on the thread that polls it.
+        "uscall-p1-ct" => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?
+            .block_on(uscall_p1(arg(1)?, arg(2)?, num(3)?))?,
         "uscall-p2" => run(Box::pin(uscall_p2(arg(1)?, arg(2)?)))?,
         "uscall-p3" => run(Box::pin(uscall_p3(arg(1)?, arg(2)?, arg(3)?, arg(4)?)))?,
         "uscall-p5" => run(Box::pin(uscall_p5(arg(1)?, arg(2)?, num(3)?, num(4)?)))?,
         "uscall-probe" => run(Box::pin(uscall_probe(arg(1)?, arg(2)?)))?,
         "raw" => run(Box::pin(raw(arg(1)?, arg(2)?, num(3)?, num(4)?)))?,
+        "raw-hyper" => run(Box::pin(raw_hyper(arg(1)?, arg(2)?, num(3)?)))?,
         "json-floor" => json_floor(arg(1)?)?,
         "codegen" => codegen(arg(1)?)?,
         other => bail!("unknown runner {other:?}"),
@@ -161,11 +167,7 @@ async fn uscall_probe(url: &str, token: &str) -> Result<Report> {
 /// responder's capture: content type, SOAPAction, then the body, one per line), `calls` times,
 /// `inflight` at a time, reading each body to the end and dropping it.
 async fn raw(url: &str, request: &str, calls: u64, inflight: u64) -> Result<Report> {
-    let text = std::fs::read(request).with_context(|| format!("reading {request}"))?;
-    let mut lines = text.splitn(3, |b| *b == b'\n');
-    let content_type = String::from_utf8(lines.next().context("no content type")?.to_vec())?;
-    let action = String::from_utf8(lines.next().context("no SOAPAction")?.to_vec())?;
-    let body = bytes_of(lines.next().context("no body")?);
+    let (content_type, action, body) = captured(request)?;
     // reqwest is built without a crypto provider of its own (uscall picks it): install it.
     uscall_client::install_crypto_provider();
     let http = reqwest::Client::builder().build()?;
@@ -220,8 +222,56 @@ async fn raw(url: &str, request: &str, calls: u64, inflight: u64) -> Result<Repo
     })
 }
 
-fn bytes_of(b: &[u8]) -> bytes::Bytes {
-    bytes::Bytes::copy_from_slice(b)
+/// The responder's capture of a request: content type, SOAPAction, then the body, a line each.
+fn captured(path: &str) -> Result<(String, String, bytes::Bytes)> {
+    let text = std::fs::read(path).with_context(|| format!("reading {path}"))?;
+    let mut lines = text.splitn(3, |b| *b == b'\n');
+    let content_type = String::from_utf8(lines.next().context("no content type")?.to_vec())?;
+    let action = String::from_utf8(lines.next().context("no SOAPAction")?.to_vec())?;
+    let body = bytes::Bytes::copy_from_slice(lines.next().context("no body")?);
+    Ok((content_type, action, body))
+}
+
+/// The floor the machine allows for small calls: the request bytes uscall sent, POSTed `calls`
+/// times in a row on one HTTP/1.1 connection by hyper's client connection itself (no pool, no
+/// redirect, proxy or decompression logic), each body read to the end.
+async fn raw_hyper(url: &str, request: &str, calls: u64) -> Result<Report> {
+    use http_body_util::{BodyExt, Full};
+    let (content_type, action, body) = captured(request)?;
+    let uri: hyper::Uri = url.parse()?;
+    let authority = uri.authority().context("no host in the URL")?.to_string();
+    let path = uri.path_and_query().map_or("/", |p| p.as_str()).to_owned();
+    let stream = tokio::net::TcpStream::connect(&authority).await?;
+    stream.set_nodelay(true)?;
+    let (mut sender, connection) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
+    tokio::spawn(connection);
+    let started = Instant::now();
+    let (mut bytes, mut errors) = (0, 0);
+    for _ in 0..calls {
+        let request = hyper::Request::post(path.as_str())
+            .header(hyper::header::HOST, authority.as_str())
+            .header(hyper::header::CONTENT_TYPE, content_type.as_str())
+            .header("SOAPAction", action.as_str())
+            .body(Full::new(body.clone()))?;
+        let answered = match sender.ready().await {
+            Ok(()) => sender.send_request(request).await.ok(),
+            Err(_) => None,
+        };
+        match answered {
+            Some(response) => match response.into_body().collect().await {
+                Ok(whole) => bytes = whole.to_bytes().len() as u64,
+                Err(_) => errors += 1,
+            },
+            None => errors += 1,
+        }
+    }
+    Ok(Report {
+        seconds: started.elapsed().as_secs_f64(),
+        items: calls,
+        bytes,
+        errors,
+    })
 }
 
 /// The floor for decoding: the bare JSON text (already in memory) into a `serde_json::Value`.
