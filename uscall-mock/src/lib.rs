@@ -272,7 +272,11 @@ impl PbxBuilder {
                 call_length: self.call_length,
             },
             operations: uscall_client::OPERATIONS,
-            location: format!("http://{address}{}", server::PATH),
+            wsdl: wsdl::document(
+                uscall_client::OPERATIONS,
+                &format!("http://{address}{}", server::PATH),
+            )
+            .into(),
         });
         let (stop, stopped) = watch::channel(false);
         tokio::spawn(server::serve(listener, shared.clone(), stopped));

@@ -35,8 +35,8 @@ pub(crate) struct Shared {
     pub(crate) kit: Mutex<Kit>,
     pub(crate) cx: Context,
     pub(crate) operations: &'static [&'static OperationInfo],
-    /// The endpoint URL, written into the WSDL's address.
-    pub(crate) location: String,
+    /// The WSDL served at `?wsdl`, written once, its address the endpoint's.
+    pub(crate) wsdl: Bytes,
 }
 
 impl Shared {
@@ -135,8 +135,11 @@ async fn handle_request(
             .query()
             .is_some_and(|q| q.split('&').any(|p| p.eq_ignore_ascii_case("wsdl")));
         if wants_wsdl {
-            let wsdl = crate::wsdl::document(shared.operations, &shared.location);
-            return Ok(plain(StatusCode::OK, XML, wsdl));
+            let mut answer = Response::new(Full::new(shared.wsdl.clone()));
+            answer
+                .headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static(XML));
+            return Ok(answer);
         }
         let page = "<html><head><title>wsuscall</title></head><body><h1>wsuscall</h1><p>uscall-mock: a simulated USCall PBX. The WSDL is at ?wsdl.</p></body></html>";
         return Ok(plain(
