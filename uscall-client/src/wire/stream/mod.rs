@@ -10,29 +10,25 @@
 //! bytes, every body byte is kept, so that anything unusual, or any error, hands the body back
 //! for the whole-body path to judge.
 
-use crate::charset;
-use crate::response::{self, Parsed};
-use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
-use memchr::memchr;
+use encoding_rs::{Encoding, UTF_8};
 use std::io;
 
 mod audio;
+mod envelope;
 mod json;
+pub(crate) mod rows;
 #[cfg(test)]
 mod tests;
 mod utf8;
 mod xml_text;
 
 use audio::Audio;
+use envelope::{Content, Ended, Envelope, Stop};
 use json::{Json, Streamed};
-use utf8::Utf8Check;
-use xml_text::XmlText;
+use xml_text::{TextSink, XmlText};
 
 /// The one operation whose answers are streamed.
 const OPERATION: &str = "audioDownload";
-/// The most bytes buffered before the return part's text starts, and after it ends.
-const PREFIX_LIMIT: usize = 64 * 1024;
-const SUFFIX_LIMIT: usize = 64 * 1024;
 /// The most return text kept before the recording's string starts (else the body goes whole).
 const JSON_BEFORE_AUDIO_LIMIT: usize = 1 << 20;
 /// Body bytes handled between two looks at the decoding buffers, so one big chunk cannot grow them.
@@ -85,287 +81,94 @@ impl std::fmt::Display for StreamError {
 
 /// A push decoder for one audioDownload answer (a 2xx body; the caller counts its size against
 /// its limit, as `response::body` does).
-pub(crate) struct RecordingStream {
-    http_charset: Option<String>,
-    read_audio: ReadAudio,
-    stage: Stage,
-    /// Every body byte so far, while the sink has had none (afterwards, empty).
-    body: Vec<u8>,
-    written: bool,
-    /// Body bytes fed so far.
-    fed: u64,
-    utf8: Utf8Check,
-    /// A BOM, a UTF-8 label or none: every byte must be UTF-8. Else ISO-8859-1, which is read as
-    /// UTF-8 if the whole body turns out to be valid UTF-8 with non-ASCII bytes (charset.rs).
-    strict_utf8: bool,
-    source: &'static str,
-    bom_len: usize,
-    /// The body length at which the prefix is parsed again.
-    next_attempt: usize,
-    /// The envelope up to and including the return part's start tag (ASCII).
-    prefix: String,
-    text: XmlText,
+pub(crate) struct RecordingStream(Envelope<AudioText>);
+
+/// The return text of an audioDownload answer: the JSON scanner, the recording's decoder, and
+/// how the model reads the recording.
+struct AudioText {
     json: Json,
-    /// The envelope from the return part's end tag on.
-    suffix: Vec<u8>,
-    suffix_at: u64,
-}
-
-enum Stage {
-    Prefix,
-    Text,
-    Suffix,
-    Whole,
-    Failed(String),
-}
-
-/// Why processing stopped: a refusal (→ `Whole` if nothing was written) or the sink's error.
-enum Stop {
-    Fail(String),
-    Io(io::Error),
-}
-
-impl From<String> for Stop {
-    fn from(message: String) -> Self {
-        Stop::Fail(message)
-    }
+    read_audio: ReadAudio,
 }
 
 impl RecordingStream {
     /// `http_charset`: the charset parameter of the Content-Type, if any; `read_audio`: how the
     /// model reads the recording (the overlay's `RecordingStream::new` gives its own).
     pub(crate) fn with_reader(http_charset: Option<&str>, read_audio: ReadAudio) -> Self {
-        RecordingStream {
-            http_charset: http_charset.map(str::to_owned),
-            read_audio,
-            stage: Stage::Prefix,
-            body: Vec::new(),
-            written: false,
-            fed: 0,
-            utf8: Utf8Check::default(),
-            strict_utf8: true,
-            source: "default",
-            bom_len: 0,
-            next_attempt: 0,
-            prefix: String::new(),
-            text: XmlText::default(),
+        let content = AudioText {
             json: Json::default(),
-            suffix: Vec::new(),
-            suffix_at: 0,
-        }
+            read_audio,
+        };
+        RecordingStream(Envelope::new(OPERATION, http_charset, content))
     }
 
     /// Feeds the next bytes of the body (any split). Decoded audio goes to `sink` in pieces of
     /// at most 256 KiB.
     pub(crate) fn feed(&mut self, chunk: &[u8], sink: &mut Sink<'_>) -> Result<(), StreamError> {
-        let mut done = 0;
-        for piece in chunk.chunks(SLICE) {
-            match &self.stage {
-                Stage::Whole => {
-                    self.body.extend_from_slice(&chunk[done..]);
-                    return Ok(());
-                }
-                Stage::Failed(message) => {
-                    return Err(StreamError::Malformed {
-                        message: message.clone(),
-                    });
-                }
-                _ => {}
-            }
-            if !self.written {
-                self.body.extend_from_slice(piece);
-            }
-            let at = self.fed;
-            self.fed += piece.len() as u64;
-            done += piece.len();
-            self.utf8.update(piece);
-            let step = self
-                .advance(piece, at)
-                .and_then(|()| self.drain(sink, false));
-            if let Err(stop) = step {
-                self.stop(stop)?;
-                if matches!(self.stage, Stage::Whole) {
-                    self.body.extend_from_slice(&chunk[done..]);
-                    return Ok(());
-                }
-            }
-        }
-        Ok(())
+        self.0.feed(chunk, sink)
     }
 
     /// The end of the body.
     pub(crate) fn finish(mut self, sink: &mut Sink<'_>) -> Result<Finished, StreamError> {
-        if matches!(self.stage, Stage::Prefix)
-            && let Err(stop) = self.attempt(true)
-        {
-            self.stop(stop)?;
-        }
-        let outcome = match &self.stage {
-            Stage::Whole | Stage::Prefix => return Ok(Finished::Whole(self.body)),
-            Stage::Failed(message) => {
-                return Err(StreamError::Malformed {
-                    message: message.clone(),
-                });
-            }
-            Stage::Text if self.json.is_in_audio() => Err(format!(
-                "the body ends inside the recording's base64 text, after {} bytes",
-                self.fed
-            )),
-            Stage::Text => Err(format!(
-                "the body ends inside the return part, after {} bytes",
-                self.fed
-            )),
-            Stage::Suffix => self.verify(),
-        };
-        match outcome.map_err(Stop::Fail).and_then(|json| {
-            self.drain(sink, true)?;
-            Ok(json)
-        }) {
-            Ok(json) => Ok(Finished::Streamed {
+        Ok(match self.0.finish(sink)? {
+            Ended::Done(json) => Finished::Streamed {
                 json,
-                audio_bytes: self.json.audio.total,
-            }),
-            Err(stop) => {
-                self.stop(stop)?;
-                Ok(Finished::Whole(self.body))
-            }
-        }
+                audio_bytes: self.0.content.json.audio.total,
+            },
+            Ended::Whole(body) => Finished::Whole(body),
+        })
+    }
+}
+
+impl TextSink for AudioText {
+    fn text(&mut self, run: &[u8], at: u64) -> Result<(), String> {
+        self.json.text(run, at)
     }
 
-    /// Records a stop: back to buffering the whole body while nothing was written, else failed.
-    fn stop(&mut self, stop: Stop) -> Result<(), StreamError> {
-        match stop {
-            Stop::Fail(_) if !self.written => {
-                self.stage = Stage::Whole;
-                Ok(())
-            }
-            Stop::Fail(message) => {
-                self.stage = Stage::Failed(message.clone());
-                Err(StreamError::Malformed { message })
-            }
-            Stop::Io(e) => {
-                self.stage = Stage::Failed(format!("the sink failed earlier: {e}"));
-                Err(StreamError::Io(e))
-            }
-        }
+    fn char(&mut self, c: char, at: u64) -> Result<(), String> {
+        self.json.char(c, at)
     }
+}
 
-    fn advance(&mut self, piece: &[u8], at: u64) -> Result<(), Stop> {
-        match self.stage {
-            Stage::Prefix => {
-                let due = self.body.len() >= self.next_attempt && memchr(b'>', piece).is_some();
-                if due || self.body.len() > PREFIX_LIMIT {
-                    self.attempt(false)?;
-                }
-                Ok(())
-            }
-            Stage::Text => {
-                self.check_utf8()?;
-                self.text_bytes(piece, at)
-            }
-            Stage::Suffix => {
-                self.check_utf8()?;
-                self.suffix_bytes(piece)
-            }
-            Stage::Whole | Stage::Failed(_) => Ok(()),
-        }
-    }
+impl Content for AudioText {
+    type Out<'a> = Sink<'a>;
+    type Done = String;
 
-    /// Looks for the return part's start tag in the buffered prefix, with `response`'s parser.
-    /// Parsing again only after the prefix grew by half keeps 1-byte feeds linear.
-    fn attempt(&mut self, last: bool) -> Result<(), Stop> {
-        let bom = if self.body.starts_with(UTF8_BOM) {
-            3
-        } else {
-            0
-        };
-        let head = &self.body[bom.min(self.body.len())..];
-        let ascii = head
-            .iter()
-            .position(|b| !b.is_ascii())
-            .unwrap_or(head.len());
-        let start = std::str::from_utf8(&head[..ascii])
-            .ok()
-            .and_then(|head| response::return_text_start(head, OPERATION));
-        match start {
-            Some(offset) => self.found(bom, bom + offset),
-            None if last || ascii < head.len() || self.body.len() > PREFIX_LIMIT => {
-                Err(Stop::Fail("not an answer this decoder streams".into()))
-            }
-            None => {
-                self.next_attempt = self.body.len() + self.body.len() / 2 + 64;
-                Ok(())
-            }
-        }
-    }
+    fn start(&mut self, _strict_utf8: bool) {}
 
-    fn found(&mut self, bom: usize, text_at: usize) -> Result<(), Stop> {
-        let choice = charset::choose(&self.body, self.http_charset.as_deref())
-            .map_err(|e| Stop::Fail(e.message))?;
-        if choice.encoding != UTF_8 && choice.encoding != WINDOWS_1252 {
-            return Err(Stop::Fail(format!(
-                "{} is not streamed",
-                choice.encoding.name()
-            )));
-        }
-        self.strict_utf8 = choice.encoding == UTF_8;
-        self.source = choice.source;
-        self.bom_len = bom;
-        self.prefix = String::from_utf8_lossy(&self.body[bom..text_at]).into_owned();
-        self.stage = Stage::Text;
-        self.check_utf8()?;
-        let rest = self.body[text_at..].to_vec();
-        self.text_bytes(&rest, text_at as u64)
-    }
-
-    fn check_utf8(&self) -> Result<(), Stop> {
-        if self.strict_utf8 && self.utf8.invalid {
-            return Err(Stop::Fail(format!(
-                "the body is not valid UTF-8 (encoding chosen by {}), within its first {} bytes",
-                self.source, self.fed
-            )));
-        }
-        Ok(())
-    }
-
-    fn text_bytes(&mut self, bytes: &[u8], at: u64) -> Result<(), Stop> {
-        let end = self.text.process(bytes, at, &mut self.json)?;
+    fn check_early(&self) -> Result<(), String> {
         if self.json.streamed == Streamed::NotYet && self.json.out.len() > JSON_BEFORE_AUDIO_LIMIT {
-            return Err(Stop::Fail(
-                "no recording string early in the return text".into(),
-            ));
-        }
-        if let Some(i) = end {
-            self.json.end(at + i as u64)?;
-            self.stage = Stage::Suffix;
-            self.suffix_at = (at + i as u64).saturating_sub(2);
-            self.suffix = b"</".to_vec();
-            self.suffix_bytes(&bytes[i..])?;
+            return Err("no recording string early in the return text".into());
         }
         Ok(())
     }
 
-    fn suffix_bytes(&mut self, bytes: &[u8]) -> Result<(), Stop> {
-        if self.suffix.len() + bytes.len() > SUFFIX_LIMIT {
-            return Err(Stop::Fail(format!(
-                "more than {SUFFIX_LIMIT} bytes after the return part (at byte {})",
-                self.suffix_at
-            )));
+    fn end(&mut self, at: u64) -> Result<(), String> {
+        self.json.end(at)
+    }
+
+    fn cut(&self, fed: u64) -> String {
+        if self.json.is_in_audio() {
+            format!("the body ends inside the recording's base64 text, after {fed} bytes")
+        } else {
+            format!("the body ends inside the return part, after {fed} bytes")
         }
-        self.suffix.extend_from_slice(bytes);
-        Ok(())
     }
 
     /// Decodes the base64 gathered so far and hands full pieces (or, at the end, all) to the sink.
-    fn drain(&mut self, sink: &mut Sink<'_>, last: bool) -> Result<(), Stop> {
+    fn drain(
+        &mut self,
+        sink: &mut Sink<'_>,
+        last: bool,
+        fed: u64,
+        written: &mut bool,
+    ) -> Result<(), Stop> {
         let audio = &mut self.json.audio;
         if audio.acc.len() >= BATCH {
-            audio.decode_batch(self.fed)?;
+            audio.decode_batch(fed)?;
         }
         if audio.out.len() >= PIECE || (last && !audio.out.is_empty()) {
             for piece in audio.out.chunks(PIECE) {
-                self.written = true;
-                self.body = Vec::new();
+                *written = true;
                 sink(piece).map_err(Stop::Io)?;
                 audio.total += piece.len() as u64;
             }
@@ -374,32 +177,11 @@ impl RecordingStream {
         Ok(())
     }
 
-    /// Everything the whole-body path would check besides the streamed string: the envelope
-    /// around the return part, the charset, the JSON, and that the recording read from it is
-    /// the string that was streamed. Returns the JSON text.
-    fn verify(&mut self) -> Result<String, String> {
-        let utf8 = self.strict_utf8 || (self.utf8.non_ascii && self.utf8.valid_at_end());
-        if self.strict_utf8 && !self.utf8.valid_at_end() {
-            return Err(format!(
-                "the body is not valid UTF-8 (encoding chosen by {})",
-                self.source
-            ));
-        }
-        let encoding = if utf8 { UTF_8 } else { WINDOWS_1252 };
-        self.forbidden_chars(encoding)?;
-        let suffix = decode(encoding, &self.suffix).ok_or("the body is not valid UTF-8")?;
-        let envelope = format!("{}{suffix}", self.prefix);
-        match response::parse(&envelope, OPERATION) {
-            Ok(Parsed::Return(text)) if text.is_empty() => {}
-            Ok(_) => return Err("the envelope does not read back as this return part".into()),
-            Err(e) => {
-                let position = match e.position.checked_sub(self.prefix.len()) {
-                    Some(after) => self.suffix_at + after as u64,
-                    None => (self.bom_len + e.position) as u64,
-                };
-                return Err(format!("{} (near byte {position})", e.message));
-            }
-        }
+    /// Everything the whole-body path would check besides the streamed string and the
+    /// envelope: the JSON, and that the recording read from it is the string that was
+    /// streamed. Returns the JSON text.
+    fn verify(&mut self, encoding: &'static Encoding, text: &XmlText) -> Result<String, String> {
+        self.forbidden_chars(encoding, text)?;
         let Some(at) = self.json.placeholder else {
             return Err("the return text holds no recording string".into());
         };
@@ -427,12 +209,12 @@ impl RecordingStream {
     }
 }
 
-impl RecordingStream {
+impl AudioText {
     /// Refuses a character XML 1.0 forbids written as it is in the return text: a C0 control
     /// other than tab, line feed and carriage return (the same bytes in both encodings; `out`
     /// holds a carriage return only from a reference, as line ends are normalised), or U+FFFE or
     /// U+FFFF in UTF-8. The recording's string is base64, which refuses them all by itself.
-    fn forbidden_chars(&self, encoding: &'static Encoding) -> Result<(), String> {
+    fn forbidden_chars(&self, encoding: &'static Encoding, text: &XmlText) -> Result<(), String> {
         let out = &self.json.out;
         let control = out
             .iter()
@@ -443,7 +225,7 @@ impl RecordingStream {
             None if encoding != UTF_8 => None,
             None if holds(b"\xef\xbf\xbe") => Some(0xFFFE),
             None if holds(b"\xef\xbf\xbf") => Some(0xFFFF),
-            None => self.text.nonchar,
+            None => text.nonchar,
         };
         match found {
             Some(code) => Err(format!(

@@ -1,9 +1,16 @@
 //! The return part's text unescaped as it arrives: references, line ends, CDATA, comments and
 //! processing instructions, as quick-xml and `response` read them.
 
-use super::Json;
 use crate::response;
 use memchr::{memchr2, memchr3};
+
+/// Where the unescaped text goes.
+pub(super) trait TextSink {
+    /// Unescaped bytes, in the body's encoding; `at` is where they start in the body.
+    fn text(&mut self, run: &[u8], at: u64) -> Result<(), String>;
+    /// A non-ASCII character from a character reference.
+    fn char(&mut self, c: char, at: u64) -> Result<(), String>;
+}
 
 /// The return part's text, unescaped as quick-xml and `response` do: entities and character
 /// references, `\r\n` and `\r` as `\n` within each text or CDATA run, CDATA kept, comments and
@@ -59,11 +66,11 @@ enum Ref {
 
 impl XmlText {
     /// Returns where the text ended within `bytes` (just past `</`), if it did.
-    pub(super) fn process(
+    pub(super) fn process<S: TextSink>(
         &mut self,
         bytes: &[u8],
         at: u64,
-        json: &mut Json,
+        json: &mut S,
     ) -> Result<Option<usize>, String> {
         let mut i = 0;
         while i < bytes.len() {

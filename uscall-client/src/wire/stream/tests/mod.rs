@@ -9,6 +9,7 @@ use proptest::prelude::*;
 use std::path::Path;
 
 mod answers;
+mod rows;
 mod text;
 
 /// How the stream ended, once checked against the whole-body path.
