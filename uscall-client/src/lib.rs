@@ -21,7 +21,7 @@ mod typed_call;
 mod wire;
 
 // The layers' modules by their short names, for the crate's own paths.
-use http::{retry, tls, transport};
+use http::{retry, rows, tls, transport};
 use wire::{charset, envelope, json_print, raw_call, response, stream, text};
 
 pub use overlay::{enums, models, typed};

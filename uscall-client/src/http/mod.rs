@@ -2,5 +2,6 @@
 //! TLS trust it uses, and which calls are retried.
 
 pub(crate) mod retry;
+pub(crate) mod rows;
 pub(crate) mod tls;
 pub(crate) mod transport;

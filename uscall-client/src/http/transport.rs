@@ -168,7 +168,7 @@ impl Client {
     }
 
     /// Posts the envelope; gives the response, its body unread, and what its head says.
-    async fn post(
+    pub(super) async fn post(
         &self,
         op: &'static OperationInfo,
         body: String,
@@ -232,7 +232,7 @@ impl Client {
         endpoint.to_string()
     }
 
-    fn transport(&self, op: &'static OperationInfo, source: reqwest::Error) -> Error {
+    pub(super) fn transport(&self, op: &'static OperationInfo, source: reqwest::Error) -> Error {
         self.transport_at(op.name, self.shown_endpoint(op), source)
     }
 
@@ -279,15 +279,20 @@ pub(crate) enum Download {
 }
 
 /// What the head of an answer says that reading it needs.
-struct Head {
-    status: u16,
-    content_type: Option<String>,
+pub(super) struct Head {
+    pub(super) status: u16,
+    pub(super) content_type: Option<String>,
     location: Option<String>,
 }
 
 impl Head {
     /// The return text of `body` under this head (see [`read`]).
-    fn read(self, client: &Client, operation: &'static str, body: Vec<u8>) -> Result<String> {
+    pub(super) fn read(
+        self,
+        client: &Client,
+        operation: &'static str,
+        body: Vec<u8>,
+    ) -> Result<String> {
         self.read_for(client, operation, body, Want::Return)
     }
 

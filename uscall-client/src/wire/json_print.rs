@@ -17,22 +17,35 @@ pub(crate) fn write(
     pretty: bool,
     out: &mut impl Write,
 ) -> io::Result<()> {
+    let mut out = io::BufWriter::with_capacity(64 * 1024, out);
+    write_at(text, secrets, pretty, 0, &mut out)?;
+    out.flush()
+}
+
+/// [`write`], as a value nested `depth` deep in a pretty-printed document, to a writer the
+/// caller buffers (a row of a list written as it arrives).
+pub(crate) fn write_at(
+    text: &str,
+    secrets: &Secrets,
+    pretty: bool,
+    depth: usize,
+    out: &mut impl Write,
+) -> io::Result<()> {
     let mut printer = Printer {
         text,
         at: 0,
-        out: io::BufWriter::with_capacity(64 * 1024, out),
+        out,
         pretty,
-        depth: 0,
+        depth,
         secrets,
     };
-    printer.value(false)?;
-    printer.out.flush()
+    printer.value(false)
 }
 
 struct Printer<'t, W: Write> {
     text: &'t str,
     at: usize,
-    out: io::BufWriter<W>,
+    out: W,
     pretty: bool,
     depth: usize,
     secrets: &'t Secrets,

@@ -210,6 +210,25 @@ fn shape(v: &Value) -> Retorno<'_> {
 
 /// Decodes a list answer into rows of `T`, keeping one error per row that does not decode.
 pub fn rows<T: DeserializeOwned>(resp: &Response) -> Result<Rows<T>> {
+    let mut out = Rows {
+        operation: resp.operation(),
+        rows: Vec::new(),
+        errors: Vec::new(),
+    };
+    for row in row_results(resp)? {
+        match row {
+            Ok(t) => out.rows.push(t),
+            Err(e) => out.errors.push(e),
+        }
+    }
+    Ok(out)
+}
+
+/// Every row of a list answer, decoded or with what is wrong with it (logged), in order: what
+/// [`rows`] and a stream of rows read whole give.
+pub(crate) fn row_results<T: DeserializeOwned>(
+    resp: &Response,
+) -> Result<Vec<std::result::Result<T, RowError>>> {
     let operation = resp.operation();
     let items = match shape(retorno(resp)?) {
         Retorno::Rows(items) => items,
@@ -217,29 +236,59 @@ pub fn rows<T: DeserializeOwned>(resp: &Response) -> Result<Rows<T>> {
         Retorno::Message(m) => return Err(service_error(resp, m)),
         Retorno::Value(v) => vec![(None, v)],
     };
-    let mut out = Rows {
-        operation,
-        rows: Vec::with_capacity(items.len()),
-        errors: Vec::new(),
-    };
-    for (row, (key, value)) in items.into_iter().enumerate() {
-        match decode_value::<T>(value, resp.secrets()) {
-            Ok(t) => out.rows.push(t),
-            Err((field, raw, message)) => {
-                let e = RowError {
+    let secrets = resp.secrets();
+    Ok(items
+        .into_iter()
+        .enumerate()
+        .map(|(row, (key, value))| {
+            decode_value::<T>(value, secrets).map_err(|(field, raw, message)| {
+                row_error(RowError {
                     operation,
                     row,
-                    key: key.map(|k| resp.secrets().clean(k)),
+                    key: key.map(|k| secrets.clean(k)),
                     field,
                     raw,
                     message,
-                };
-                tracing::warn!(target: "uscall", "{e}");
-                out.errors.push(e);
-            }
-        }
+                })
+            })
+        })
+        .collect())
+}
+
+/// A row error, logged.
+fn row_error(e: RowError) -> RowError {
+    tracing::warn!(target: "uscall", "{e}");
+    e
+}
+
+/// One element of a list answer, given as its JSON text (a streamed row), decoded as [`rows`]
+/// decodes it. The outer error: the text is not JSON ([`Error::Json`], which ends the list).
+pub(crate) fn decode_row<T: DeserializeOwned>(
+    operation: &'static str,
+    row: usize,
+    text: &str,
+    secrets: &crate::redact::Secrets,
+) -> Result<std::result::Result<T, RowError>> {
+    if let Ok(t) = serde_json::from_str::<T>(text) {
+        return Ok(Ok(t));
     }
-    Ok(out)
+    let value: Value = serde_json::from_str(text).map_err(|e| Error::Json {
+        operation,
+        message: secrets.clean(&format!("row {row}: {e}")),
+        raw: secrets.clean(text),
+    })?;
+    Ok(
+        decode_value::<T>(&value, secrets).map_err(|(field, raw, message)| {
+            row_error(RowError {
+                operation,
+                row,
+                key: None,
+                field,
+                raw,
+                message,
+            })
+        }),
+    )
 }
 
 /// A list answer decoded straight from its JSON text into rows of `T`, when `retorno` is a list

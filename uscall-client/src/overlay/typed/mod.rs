@@ -13,9 +13,11 @@
 
 mod methods;
 mod recording;
+mod stream;
 mod windows;
 
 pub use recording::SavedRecording;
+pub use stream::{RawItem, RawRow, RawRowStream, RowStream};
 pub use windows::CdrWindows;
 
 use crate::enums::{AudioFormat, ExtenStatusFilter, MonitorTipo};
@@ -448,6 +450,44 @@ impl MonitExtenRequest<'_> {
         self.set("tipo", tipo.as_str())
     }
 }
+
+/// Gives list requests `.stream()`: their rows decoded as the answer arrives.
+macro_rules! streams {
+    ($($name:ident => $row:ty),+ $(,)?) => {
+        $(impl $name<'_> {
+            /// Sends the request and gives its rows as they arrive, each decoded into its model:
+            /// memory stays the same whatever the number of rows. See [`RowStream`] for what
+            /// ends a stream and what is retried.
+            pub fn stream(self) -> RowStream<$row> {
+                RowStream::open(self.call.client, self.call.resolve())
+            }
+        })+
+    };
+}
+
+streams!(
+    GetAgentRequest => Agent,
+    CdrSearchRequest => Cdr,
+    AgentStatusRequest => AgentState,
+    GetPausesRequest => Pause,
+    GetExtensRequest => Extension,
+    ExtenStatusRequest => ExtensionState,
+    GetQueueRequest => Queue,
+    QueueStatusRequest => QueueState,
+    CdrTariffRequest => TariffCall,
+    ListTrunkRequest => Trunk,
+    ListUraRequest => Ura,
+    CdrUraRequest => UraCall,
+    CcenterAgentsRequest => AgentReport,
+    CcenterAttendFormsRequest => AttendForm,
+    CcenterCdrRequest => CenterCall,
+    CcenterPausesRequest => PauseSummary,
+    CcenterPauseEventsRequest => PauseEvent,
+    CcenterSchedulesRequest => Schedule,
+    CcenterSessionsRequest => SessionSummary,
+    CcenterSessionEventsRequest => SessionRecord,
+    CcenterSurveyRequest => SurveyResult,
+);
 
 #[cfg(test)]
 mod tests {

@@ -142,11 +142,6 @@ impl<C: Content> Envelope<C> {
         self.written
     }
 
-    /// The body kept so far, while nothing was written.
-    pub(super) fn kept(&self) -> &[u8] {
-        &self.body
-    }
-
     /// Feeds the next bytes of the body (any split).
     pub(super) fn feed(&mut self, chunk: &[u8], out: &mut C::Out<'_>) -> Result<(), StreamError> {
         let mut done = 0;

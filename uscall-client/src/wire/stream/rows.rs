@@ -71,11 +71,6 @@ impl RowDecoder {
         self.0.written()
     }
 
-    /// The body kept so far, before the first row went out (for a trace line).
-    pub(crate) fn kept(&self) -> &[u8] {
-        self.0.kept()
-    }
-
     /// Whether the list is under `retorno` (known once the list has started).
     pub(crate) fn retorno(&self) -> bool {
         self.0.content.retorno
