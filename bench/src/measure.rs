@@ -22,6 +22,8 @@ pub struct Sample {
     pub items: u64,
     pub bytes: u64,
     pub errors: u64,
+    /// Connections the responder accepted during the run (the harness fills it in).
+    pub connections: u64,
 }
 
 /// How a runner is started.
@@ -133,6 +135,7 @@ pub fn run(job: &Job, timeout: Duration) -> Result<Sample> {
             items: 1,
             bytes: 0,
             errors: 0,
+            connections: 0,
         });
     }
     let line = stdout
@@ -153,6 +156,7 @@ pub fn run(job: &Job, timeout: Duration) -> Result<Sample> {
         items: num("items"),
         bytes: num("bytes"),
         errors: num("errors"),
+        connections: 0,
     })
 }
 

@@ -29,6 +29,7 @@ struct Shared {
     answers: HashMap<String, Answer>,
     captured: Mutex<HashMap<String, Captured>>,
     served: AtomicU64,
+    connections: AtomicU64,
 }
 
 /// A running responder; it lives as long as the runtime that runs it.
@@ -51,6 +52,7 @@ impl Responder {
             answers,
             captured: Mutex::default(),
             served: AtomicU64::new(0),
+            connections: AtomicU64::new(0),
         });
         let listener = runtime
             .block_on(TcpListener::bind("127.0.0.1:0"))
@@ -60,6 +62,7 @@ impl Responder {
         runtime.spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
                 let _ = stream.set_nodelay(true);
+                state.connections.fetch_add(1, Ordering::Relaxed);
                 tokio::spawn(serve(stream, state.clone()));
             }
         });
@@ -83,6 +86,11 @@ impl Responder {
     /// How many answers were written so far.
     pub fn served(&self) -> u64 {
         self.shared.served.load(Ordering::Relaxed)
+    }
+
+    /// How many connections were accepted so far.
+    pub fn connections(&self) -> u64 {
+        self.shared.connections.load(Ordering::Relaxed)
     }
 }
 

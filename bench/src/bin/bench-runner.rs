@@ -19,6 +19,8 @@ fn main() -> Result<()> {
         })
     };
     let num = |i: usize| -> Result<u64> { Ok(arg(i)?.parse()?) };
+    // raw-hyper's optional fourth argument: calls in flight, each on its own connection.
+    let inflight = || -> Result<u64> { args.get(4).map_or(Ok(1), |n| Ok(n.parse()?)) };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -40,7 +42,12 @@ fn main() -> Result<()> {
         "uscall-p5" => run(Box::pin(uscall_p5(arg(1)?, arg(2)?, num(3)?, num(4)?)))?,
         "uscall-probe" => run(Box::pin(uscall_probe(arg(1)?, arg(2)?)))?,
         "raw" => run(Box::pin(raw(arg(1)?, arg(2)?, num(3)?, num(4)?)))?,
-        "raw-hyper" => run(Box::pin(raw_hyper(arg(1)?, arg(2)?, num(3)?)))?,
+        "raw-hyper" => run(Box::pin(raw_hyper(arg(1)?, arg(2)?, num(3)?, inflight()?)))?,
+        // The one-connection loop on a current-thread runtime, beside uscall-p1-ct.
+        "raw-hyper-ct" => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?
+            .block_on(raw_hyper(arg(1)?, arg(2)?, num(3)?, 1))?,
         "json-floor" => json_floor(arg(1)?)?,
         "codegen" => codegen(arg(1)?)?,
         other => bail!("unknown runner {other:?}"),
@@ -233,45 +240,103 @@ fn captured(path: &str) -> Result<(String, String, bytes::Bytes)> {
 }
 
 /// The floor the machine allows for small calls: the request bytes uscall sent, POSTed `calls`
-/// times in a row on one HTTP/1.1 connection by hyper's client connection itself (no pool, no
-/// redirect, proxy or decompression logic), each body read to the end.
-async fn raw_hyper(url: &str, request: &str, calls: u64) -> Result<Report> {
-    use http_body_util::{BodyExt, Full};
+/// times by hyper's client connection itself (no pool, no redirect, proxy or decompression
+/// logic), each body read to the end. One connection for P1; for P5, `inflight` tasks with a
+/// connection each, which is what reqwest's pool (so uscall) opens for that many calls at once
+/// over HTTP/1.1 (the responder counts the connections it accepted).
+async fn raw_hyper(url: &str, request: &str, calls: u64, inflight: u64) -> Result<Report> {
     let (content_type, action, body) = captured(request)?;
     let uri: hyper::Uri = url.parse()?;
-    let authority = uri.authority().context("no host in the URL")?.to_string();
-    let path = uri.path_and_query().map_or("/", |p| p.as_str()).to_owned();
-    let stream = tokio::net::TcpStream::connect(&authority).await?;
-    stream.set_nodelay(true)?;
-    let (mut sender, connection) =
-        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
-    tokio::spawn(connection);
-    let started = Instant::now();
-    let (mut bytes, mut errors) = (0, 0);
-    for _ in 0..calls {
-        let request = hyper::Request::post(path.as_str())
-            .header(hyper::header::HOST, authority.as_str())
-            .header(hyper::header::CONTENT_TYPE, content_type.as_str())
-            .header("SOAPAction", action.as_str())
-            .body(Full::new(body.clone()))?;
-        let answered = match sender.ready().await {
-            Ok(()) => sender.send_request(request).await.ok(),
-            Err(_) => None,
-        };
-        match answered {
-            Some(response) => match response.into_body().collect().await {
-                Ok(whole) => bytes = whole.to_bytes().len() as u64,
-                Err(_) => errors += 1,
-            },
-            None => errors += 1,
-        }
+    let target = Arc::new(HyperTarget {
+        authority: uri.authority().context("no host in the URL")?.to_string(),
+        path: uri.path_and_query().map_or("/", |p| p.as_str()).to_owned(),
+        content_type,
+        action,
+        body,
+    });
+    // Connected before the clock starts, as the uscall runners' clients are built before it.
+    let mut senders = Vec::new();
+    for _ in 0..inflight.max(1) {
+        senders.push(target.connect().await?);
     }
+    let next = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let (bytes, errors) = if let [sender] = senders.as_mut_slice() {
+        target.post_loop(sender, &next, calls).await
+    } else {
+        let mut tasks = tokio::task::JoinSet::new();
+        for mut sender in senders {
+            let (target, next) = (target.clone(), next.clone());
+            tasks.spawn(async move { target.post_loop(&mut sender, &next, calls).await });
+        }
+        let (mut bytes, mut errors) = (0, 0);
+        while let Some(done) = tasks.join_next().await {
+            let (b, e) = done?;
+            bytes = bytes.max(b);
+            errors += e;
+        }
+        (bytes, errors)
+    };
     Ok(Report {
         seconds: started.elapsed().as_secs_f64(),
         items: calls,
         bytes,
         errors,
     })
+}
+
+/// Where and what the raw hyper loop posts.
+struct HyperTarget {
+    authority: String,
+    path: String,
+    content_type: String,
+    action: String,
+    body: bytes::Bytes,
+}
+
+type HyperSender = hyper::client::conn::http1::SendRequest<http_body_util::Full<bytes::Bytes>>;
+
+impl HyperTarget {
+    /// One HTTP/1.1 connection, its driver spawned on the runtime as reqwest's pool does.
+    async fn connect(&self) -> Result<HyperSender> {
+        let stream = tokio::net::TcpStream::connect(&self.authority).await?;
+        stream.set_nodelay(true)?;
+        let (sender, connection) =
+            hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
+        tokio::spawn(connection);
+        Ok(sender)
+    }
+
+    /// Posts on `sender` while `next` is below `calls`; gives the last body's length and the
+    /// number of failed calls.
+    async fn post_loop(
+        &self,
+        sender: &mut HyperSender,
+        next: &AtomicU64,
+        calls: u64,
+    ) -> (u64, u64) {
+        use http_body_util::{BodyExt, Full};
+        let (mut bytes, mut errors) = (0, 0);
+        while next.fetch_add(1, Ordering::Relaxed) < calls {
+            let request = hyper::Request::post(self.path.as_str())
+                .header(hyper::header::HOST, self.authority.as_str())
+                .header(hyper::header::CONTENT_TYPE, self.content_type.as_str())
+                .header("SOAPAction", self.action.as_str())
+                .body(Full::new(self.body.clone()));
+            let answered = match (request, sender.ready().await) {
+                (Ok(request), Ok(())) => sender.send_request(request).await.ok(),
+                _ => None,
+            };
+            match answered {
+                Some(response) => match response.into_body().collect().await {
+                    Ok(whole) => bytes = whole.to_bytes().len() as u64,
+                    Err(_) => errors += 1,
+                },
+                None => errors += 1,
+            }
+        }
+        (bytes, errors)
+    }
 }
 
 /// The floor for decoding: the bare JSON text (already in memory) into a `serde_json::Value`.
