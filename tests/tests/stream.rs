@@ -343,3 +343,49 @@ fn streams_are_send_and_static() {
         );
     });
 }
+
+#[tokio::test]
+async fn windows_stream_one_after_the_other_and_a_failed_window_does_not_stop_the_walk() {
+    use uscall_client::jiff::{self, ToSpan};
+    let pbx = Pbx::start().await.unwrap();
+    pbx.on("cdrSearch")
+        .times(1)
+        .reply(Reply::refusal("Token inválido"));
+    pbx.on("cdrSearch")
+        .reply(Reply::Retorno(Value::Array(cdr_rows(2))));
+    let client = pbx.client();
+    let from = jiff::civil::date(2025, 6, 1).at(0, 0, 0, 0);
+    let to = jiff::civil::date(2025, 6, 3).at(23, 59, 59, 0);
+    let mut rows = client.cdr_search_windows(from, to, 1.day()).stream();
+    let mut seen = Vec::new();
+    while let Some(item) = rows.next().await {
+        seen.push(match item {
+            Ok(cdr) => cdr.bilheteunico,
+            Err(Error::Service { .. }) => format!("refused {:?}", rows.last_window().unwrap().0),
+            Err(e) => panic!("{e}"),
+        });
+    }
+    assert_eq!(
+        seen,
+        [
+            "refused 2025-06-01T00:00:00",
+            "1748867415.0",
+            "1748867415.1",
+            "1748867415.0",
+            "1748867415.1"
+        ]
+    );
+    let sent: Vec<String> = pbx
+        .requests()
+        .iter()
+        .filter_map(|r| r.part("dataini").map(str::to_owned))
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            "2025-06-01 00:00:00",
+            "2025-06-02 00:00:00",
+            "2025-06-03 00:00:00"
+        ]
+    );
+}

@@ -18,7 +18,7 @@ mod windows;
 
 pub use recording::SavedRecording;
 pub use stream::{RawItem, RawRow, RawRowStream, RowStream};
-pub use windows::CdrWindows;
+pub use windows::{CdrWindowRows, CdrWindows};
 
 use crate::enums::{AudioFormat, ExtenStatusFilter, MonitorTipo};
 use crate::meta::OperationInfo;
@@ -460,6 +460,12 @@ macro_rules! streams {
             /// ends a stream and what is retried.
             pub fn stream(self) -> RowStream<$row> {
                 RowStream::open(self.call.client, self.call.resolve())
+            }
+
+            /// Sends the request and gives its rows as JSON as they arrive (see
+            /// [`RawRowStream`]): for tools that print rows rather than use them.
+            pub fn stream_raw(self) -> RawRowStream {
+                RawRowStream::open(self.call.client, self.call.resolve())
             }
         })+
     };

@@ -180,6 +180,12 @@ impl RawRow {
 }
 
 impl RawRowStream {
+    pub(crate) fn open(client: &Client, resolved: Result<(&'static OperationInfo, Args)>) -> Self {
+        RawRowStream {
+            source: Source::open(client, resolved),
+        }
+    }
+
     /// The next item; `None` at the end of the list. An `Err` is the last item.
     pub async fn next(&mut self) -> Option<Result<RawItem>> {
         std::future::poll_fn(|cx| self.poll_item(cx)).await
@@ -237,9 +243,7 @@ impl Client {
     /// Calls list operation `op` with `args` (one per part, in WSDL order, as for
     /// [`Client::call`]) and gives its rows as they arrive; see [`RawRowStream`].
     pub fn call_rows(&self, op: &'static OperationInfo, args: Vec<Option<String>>) -> RawRowStream {
-        RawRowStream {
-            source: Source::open(self, Ok((op, args))),
-        }
+        RawRowStream::open(self, Ok((op, args)))
     }
 }
 

@@ -1,11 +1,14 @@
 //! cdrSearch over a long range, one window at a time, so that no single answer grows too big
 //! for the PBX.
 
+use super::{CdrSearchRequest, RawRowStream, RowStream};
 use crate::error::Error;
 use crate::models::{Cdr, Rows};
 use crate::{Client, Response, Result};
 use jiff::SignedDuration;
 use jiff::civil::{DateTime, DateTimeArithmetic};
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 const ONE_SECOND: SignedDuration = SignedDuration::from_secs(1);
 
@@ -73,7 +76,7 @@ fn whole_second(dt: DateTime) -> DateTime {
     dt.with().subsec_nanosecond(0).build().unwrap_or(dt)
 }
 
-impl CdrWindows<'_> {
+impl<'a> CdrWindows<'a> {
     /// Only calls from this number or extension (cdrSearch's `origem`).
     pub fn origem(mut self, origem: impl Into<String>) -> Self {
         self.origem = Some(origem.into());
@@ -103,6 +106,42 @@ impl CdrWindows<'_> {
     /// Like [`CdrWindows::next`], but the window's answer as the service sent it (every key,
     /// including ones no model knows), for lossless export.
     pub async fn next_response(&mut self) -> Option<Result<Response>> {
+        Some(match self.next_request()? {
+            Ok(request) => request.send_raw().await,
+            Err(e) => Err(e),
+        })
+    }
+
+    /// The rows of the next window as they arrive (see [`RowStream`]), or `None` once the range
+    /// is done; as with [`CdrWindows::next`], a failed window does not stop the walk.
+    pub fn next_stream(&mut self) -> Option<RowStream<Cdr>> {
+        Some(match self.next_request()? {
+            Ok(request) => request.stream(),
+            Err(e) => RowStream::open(self.client, Err(e)),
+        })
+    }
+
+    /// The rows of the next window as JSON as they arrive (see [`RawRowStream`]), or `None`
+    /// once the range is done.
+    pub fn next_raw_stream(&mut self) -> Option<RawRowStream> {
+        Some(match self.next_request()? {
+            Ok(request) => request.stream_raw(),
+            Err(e) => RawRowStream::open(self.client, Err(e)),
+        })
+    }
+
+    /// Every window's rows, one after the other, as they arrive: a [`futures_core::Stream`] of
+    /// `Result<Cdr>`. A window's failure is an item and the walk goes on with the next window
+    /// ([`CdrWindowRows::last_window`] names the one that failed).
+    pub fn stream(self) -> CdrWindowRows<'a> {
+        CdrWindowRows {
+            windows: self,
+            current: None,
+        }
+    }
+
+    /// The cdrSearch request of the next window, and moves on.
+    fn next_request(&mut self) -> Option<Result<CdrSearchRequest<'a>>> {
         let start = self.next_start?;
         let end = match self.end_of(start) {
             Ok(end) => end,
@@ -124,7 +163,7 @@ impl CdrWindows<'_> {
         if let Some(destino) = &self.destino {
             request = request.destino(destino.clone());
         }
-        Some(request.send_raw().await)
+        Some(Ok(request))
     }
 
     fn end_of(&self, start: DateTime) -> Result<DateTime> {
@@ -142,6 +181,49 @@ impl CdrWindows<'_> {
             });
         }
         Ok(end.min(self.to))
+    }
+}
+
+/// The rows of every window of a [`CdrWindows`], one window after the other, as they arrive.
+#[must_use = "a stream does nothing until polled"]
+pub struct CdrWindowRows<'a> {
+    windows: CdrWindows<'a>,
+    current: Option<RowStream<Cdr>>,
+}
+
+impl CdrWindowRows<'_> {
+    /// The next row of the walk; `None` once every window is done.
+    pub async fn next(&mut self) -> Option<Result<Cdr>> {
+        std::future::poll_fn(|cx| self.poll_row(cx)).await
+    }
+
+    /// The bounds of the window the last row or error came from.
+    pub fn last_window(&self) -> Option<(DateTime, DateTime)> {
+        self.windows.last
+    }
+
+    fn poll_row(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Cdr>>> {
+        loop {
+            if self.current.is_none() {
+                self.current = Some(match self.windows.next_stream() {
+                    Some(stream) => stream,
+                    None => return Poll::Ready(None),
+                });
+            }
+            let current = self.current.as_mut().expect("set above");
+            match futures_core::Stream::poll_next(Pin::new(current), cx) {
+                Poll::Ready(None) => self.current = None,
+                other => return other,
+            }
+        }
+    }
+}
+
+impl futures_core::Stream for CdrWindowRows<'_> {
+    type Item = Result<Cdr>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Cdr>>> {
+        self.get_mut().poll_row(cx)
     }
 }
 
