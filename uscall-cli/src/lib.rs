@@ -14,6 +14,7 @@ mod doctor;
 mod mock;
 mod output;
 mod profiles;
+mod rows_out;
 mod sanitize;
 mod typed;
 mod vendor;
@@ -377,18 +378,39 @@ async fn call(
     if let Some(path) = sub.try_get_one::<String>(workflows::OUTPUT).ok().flatten() {
         return workflows::save_recording(&client, op, args, path.as_ref()).await;
     }
+    if rows_out::streams(op.name) {
+        // Rows printed as they arrive: an export holds one row at a time.
+        let mut printer = rows_out::RowPrinter::new(format, models::columns(op.name), formulas);
+        return match rows_out::print(client.call_rows(op, args), &mut printer).await? {
+            Some(answer) => print_answer(op, answer, format, formulas),
+            None => Ok(()),
+        };
+    }
     if format == Format::Json {
-        // Printed straight from the answer's text: a huge answer is never held twice.
-        let answer = client.call_text(op, args).await?;
-        answer.check()?;
-        let mut out = std::io::stdout().lock();
-        return answer
-            .write_json(&mut out, true)
-            .and_then(|()| std::io::Write::write_all(&mut out, b"\n"))
-            .map_err(|e| Failure::io("writing the answer", e));
+        return print_answer(op, client.call_text(op, args).await?, format, formulas);
     }
     let response = client.call(op, args).await?;
     print_response(op, response, format, formulas)
+}
+
+/// Prints a JSON answer read whole (as its text) in `format`, once checked for the service's
+/// refusal; json is printed straight from the text, so a huge answer is never held twice.
+fn print_answer(
+    op: &'static OperationInfo,
+    answer: uscall_client::AnswerText,
+    format: Format,
+    formulas: sanitize::Formulas,
+) -> Result<(), Failure> {
+    if format != Format::Json {
+        return print_response(op, answer.into_response()?, format, formulas);
+    }
+    answer.check()?;
+    let mut out = rows_out::stdout();
+    answer
+        .write_json(&mut out, true)
+        .and_then(|()| std::io::Write::write_all(&mut out, b"\n"))
+        .and_then(|()| std::io::Write::flush(&mut out))
+        .map_err(|e| Failure::io("writing the answer", e))
 }
 
 /// Prints a JSON answer in `format`, once checked for the service's refusal.

@@ -58,6 +58,10 @@ pub fn rows_of(json: &Value) -> Vec<Value> {
     }
 }
 
+/// Rows a CSV header is taken from when rows come one at a time: a key first seen in them gets
+/// a column; one first seen later is an error (never a silent loss).
+const HEADER_ROWS: usize = 1000;
+
 /// Writes rows in a streaming format: one line each, as they arrive.
 pub struct Writer<W: Write> {
     format: Format,
@@ -66,6 +70,8 @@ pub struct Writer<W: Write> {
     formulas: Formulas,
     csv: Option<csv::Writer<W>>,
     out: Option<W>,
+    /// CSV rows held until the header is known.
+    pending: Vec<Value>,
 }
 
 impl<W: Write> Writer<W> {
@@ -87,50 +93,91 @@ impl<W: Write> Writer<W> {
             formulas,
             csv,
             out,
+            pending: Vec::new(),
         }
     }
 
     /// Writes a batch of rows. For CSV the header comes from the first batch: the model's
     /// columns, then the keys it has that the model does not know.
     pub fn rows(&mut self, rows: &[Value]) -> io::Result<()> {
+        self.header(rows)?;
+        for row in rows {
+            self.write_row(row)?;
+        }
+        self.flush()
+    }
+
+    /// Writes one row of rows that come one at a time; for CSV the header comes from the first
+    /// thousand. Call [`Writer::finish`] after the last.
+    pub fn row(&mut self, row: Value) -> io::Result<()> {
+        if self.format == Format::Csv && self.columns.is_none() {
+            self.pending.push(row);
+            if self.pending.len() < HEADER_ROWS {
+                return Ok(());
+            }
+            return self.release();
+        }
+        self.write_row(&row)
+    }
+
+    /// After the last [`Writer::row`]: writes what is held, and flushes.
+    pub fn finish(&mut self) -> io::Result<()> {
+        self.release()?;
+        self.flush()
+    }
+
+    fn release(&mut self) -> io::Result<()> {
+        let pending = std::mem::take(&mut self.pending);
+        self.header(&pending)?;
+        pending.iter().try_for_each(|row| self.write_row(row))
+    }
+
+    /// The CSV header, once: the model's columns, then the keys of `rows` it does not know.
+    fn header(&mut self, rows: &[Value]) -> io::Result<()> {
+        if self.format == Format::Csv && self.columns.is_none() {
+            let cols = columns(self.model, rows);
+            let header = cols.iter().map(|c| c.as_str());
+            csv_record(self.csv.as_mut().expect("csv"), self.formulas, header)?;
+            self.columns = Some(cols);
+        }
+        Ok(())
+    }
+
+    fn write_row(&mut self, row: &Value) -> io::Result<()> {
         match self.format {
             Format::Jsonl => {
                 let out = self.out.as_mut().expect("jsonl writes to out");
-                for row in rows {
-                    sanitize::write_json(&mut *out, row, false)?;
-                    out.write_all(b"\n")?;
-                }
-                out.flush()
+                sanitize::write_json(&mut *out, row, false)?;
+                out.write_all(b"\n")
             }
             Format::Csv => {
-                if self.columns.is_none() {
-                    let cols = columns(self.model, rows);
-                    let header = cols.iter().map(|c| c.as_str());
-                    csv_record(self.csv.as_mut().expect("csv"), self.formulas, header)?;
-                    self.columns = Some(cols);
-                }
-                let cols = self.columns.as_ref().expect("set above");
+                let cols = self.columns.as_ref().expect("the header is written first");
                 let csv = self.csv.as_mut().expect("csv");
-                for row in rows {
-                    let flat = flatten(row);
-                    let extra: Vec<&String> = flat.keys().filter(|k| !cols.contains(k)).collect();
-                    if !extra.is_empty() {
-                        // The header is written; a key first seen later would be lost silently.
-                        return Err(io::Error::other(format!(
-                            "a later row has keys the CSV header lacks: {}; use --format jsonl",
-                            extra
-                                .iter()
-                                .map(|s| sanitize::for_terminal(s))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )));
-                    }
-                    let cells = cols.iter().map(|c| flat.get(c).map_or("", String::as_str));
-                    csv_record(csv, self.formulas, cells)?;
+                let flat = flatten(row);
+                let extra: Vec<&String> = flat.keys().filter(|k| !cols.contains(k)).collect();
+                if !extra.is_empty() {
+                    // The header is written; a key first seen later would be lost silently.
+                    return Err(io::Error::other(format!(
+                        "a later row has keys the CSV header lacks: {}; use --format jsonl",
+                        extra
+                            .iter()
+                            .map(|s| sanitize::for_terminal(s))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )));
                 }
-                csv.flush()
+                let cells = cols.iter().map(|c| flat.get(c).map_or("", String::as_str));
+                Ok(csv_record(csv, self.formulas, cells)?)
             }
             Format::Json | Format::Table => unreachable!("not a streaming format"),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match (&mut self.csv, &mut self.out) {
+            (Some(csv), _) => csv.flush(),
+            (None, Some(out)) => out.flush(),
+            (None, None) => Ok(()),
         }
     }
 }

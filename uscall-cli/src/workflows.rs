@@ -1,7 +1,8 @@
 //! Everyday jobs on top of the generated subcommands: CDRs over long ranges in windows, saving a
 //! recording to a file, and downloading the recordings of a whole range.
 
-use crate::output::{self, Format, Writer};
+use crate::output::{self, Format};
+use crate::rows_out::{self, RowPrinter};
 use crate::sanitize::{self, Formulas};
 use crate::{Failure, check_service, client};
 use clap::{Arg, ArgMatches, Command};
@@ -119,15 +120,14 @@ fn arg_index(op: &OperationInfo, name: &str) -> usize {
         .unwrap_or_else(|| panic!("{} has no part {name}", op.name))
 }
 
-/// The raw rows of `cdrSearch` over a range, one window at a time, in order (the windows are
-/// the library's [`uscall_client::typed::CdrWindows`]).
-async fn each_window(
-    client: &Client,
+/// The cdrSearch windows of `--window` over the range of `--dataini` and `--datafin` (the
+/// library's [`uscall_client::typed::CdrWindows`]).
+fn windows_of<'c>(
+    client: &'c Client,
     op: &'static OperationInfo,
-    args: Vec<Option<String>>,
+    args: &[Option<String>],
     span: &str,
-    mut sink: impl FnMut(Vec<Value>) -> Result<(), Failure>,
-) -> Result<(), Failure> {
+) -> Result<uscall_client::typed::CdrWindows<'c>, Failure> {
     let arg = |name: &str| args[arg_index(op, name)].clone();
     let (Some(ini), Some(fin)) = (arg("dataini"), arg("datafin")) else {
         return Err(Failure::usage(
@@ -148,6 +148,18 @@ async fn each_window(
     if let Some(destino) = arg("destino") {
         windows = windows.destino(destino);
     }
+    Ok(windows)
+}
+
+/// The raw rows of `cdrSearch` over a range, one window at a time, in order.
+async fn each_window(
+    client: &Client,
+    op: &'static OperationInfo,
+    args: Vec<Option<String>>,
+    span: &str,
+    mut sink: impl FnMut(Vec<Value>) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    let mut windows = windows_of(client, op, &args, span)?;
     while let Some(response) = windows.next_response().await {
         let response = response?;
         check_service(op, &response)?;
@@ -156,8 +168,8 @@ async fn each_window(
     Ok(())
 }
 
-/// `cdr-search --window`: jsonl and csv rows are written as each window arrives; json and table
-/// are printed once all windows are in.
+/// `cdr-search --window`: every row printed as it arrives (table holds them to align them);
+/// json prints `{"retorno": [...]}` with every window's rows.
 pub async fn cdr_windows(
     client: &Client,
     op: &'static OperationInfo,
@@ -166,28 +178,20 @@ pub async fn cdr_windows(
     format: Format,
     formulas: Formulas,
 ) -> Result<(), Failure> {
-    let columns = models::columns(op.name);
-    let write_err = |e| Failure::io("writing the answer", e);
-    match format {
-        Format::Jsonl | Format::Csv => {
-            let mut writer = Writer::new(format, columns, formulas, std::io::stdout().lock());
-            each_window(client, op, args, span, |rows| {
-                writer.rows(&rows).map_err(write_err)
-            })
-            .await
-        }
-        Format::Json | Format::Table => {
-            let mut all = Vec::new();
-            each_window(client, op, args, span, |rows| {
-                all.extend(rows);
-                Ok(())
-            })
-            .await?;
-            let json = serde_json::json!({ "retorno": all });
-            let mut out = std::io::stdout().lock();
-            output::print(format, columns, formulas, &json, &mut out).map_err(write_err)
-        }
+    let mut windows = windows_of(client, op, &args, span)?;
+    let mut printer = RowPrinter::new(format, models::columns(op.name), formulas);
+    // A window read whole (a message, a keyed object): its rows once checked for a refusal.
+    let whole = |answer: uscall_client::AnswerText| {
+        let response = answer.into_response()?;
+        check_service(op, &response)?;
+        Ok(output::rows_of(&response.into_redacted_json()))
+    };
+    while let Some(stream) = windows.next_raw_stream() {
+        rows_out::print_window(stream, &mut printer, whole).await?;
     }
+    printer
+        .close(None)
+        .map_err(|e| Failure::io("writing the answer", e))
 }
 
 /// `audio-download -o FILE`.

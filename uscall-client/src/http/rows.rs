@@ -17,7 +17,7 @@ type Transport = Box<dyn Fn(reqwest::Error) -> Error + Send + Sync>;
 /// What an attempt opened.
 pub(crate) enum RowsOpen {
     /// A list whose rows are coming; the first ones are ready.
-    Streaming(RowBody),
+    Streaming(Box<RowBody>),
     /// The answer read whole (a message, a keyed object, an odd charset, a list so short that
     /// it ended before its first row was out...): its return text.
     Text(String),
@@ -76,7 +76,7 @@ impl Client {
                 .await
                 .map(RowsOpen::Text)
             }
-            None => Ok(RowsOpen::Streaming(rows)),
+            None => Ok(RowsOpen::Streaming(Box::new(rows))),
         }
     }
 }

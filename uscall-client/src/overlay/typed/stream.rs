@@ -208,6 +208,18 @@ impl RawRowStream {
         self.source.operation
     }
 
+    /// Once the stream has ended well: the answer with its list emptied (`{"retorno": []}` and
+    /// the object's other members, or `[]`), for printing what surrounds the rows.
+    pub fn frame(&self) -> Option<AnswerText> {
+        let tail = self.source.tail.as_deref()?;
+        let text = if self.source.retorno {
+            format!("{{\"retorno\":[]{tail}")
+        } else {
+            "[]".to_owned()
+        };
+        AnswerText::parse(self.source.operation, text, &self.source.secrets()).ok()
+    }
+
     fn poll_item(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<RawItem>>> {
         let operation = self.source.operation;
         Poll::Ready(match ready!(self.source.poll_event(cx)) {
@@ -339,7 +351,7 @@ impl Source {
                     Ok((RowsOpen::Streaming(body), secrets)) => {
                         self.secrets = Some(secrets);
                         self.retorno = body.retorno();
-                        self.state = State::Idle(Box::new(body));
+                        self.state = State::Idle(body);
                     }
                     Ok((RowsOpen::Text(text), secrets)) => {
                         self.secrets = Some(secrets);

@@ -15,6 +15,9 @@ use std::io;
 /// The most bytes buffered before the return part's text starts, and after it ends.
 const PREFIX_LIMIT: usize = 64 * 1024;
 const SUFFIX_LIMIT: usize = 64 * 1024;
+/// The most body kept for the whole-body path before the content commits (see
+/// [`Content::may_commit`]).
+pub(super) const KEEP_LIMIT: usize = 1 << 20;
 /// The `>` at which the prefix is always parsed again (NuSOAP's prefix has 11).
 const EAGER_ATTEMPTS: usize = 24;
 
@@ -32,6 +35,14 @@ pub(super) trait Content: TextSink {
     /// Called after every run of text: refuses (before any output) a text that grows too big
     /// without giving any.
     fn check_early(&self) -> Result<(), String>;
+
+    /// Whether the content may commit before any output, to stop keeping a body grown past
+    /// [`KEEP_LIMIT`] (a list whose first row is huge); `commit` is then called, after which
+    /// its refusals are errors.
+    fn may_commit(&self) -> bool {
+        false
+    }
+    fn commit(&mut self) {}
 
     /// The return text ended at body byte `at`.
     fn end(&mut self, at: u64) -> Result<(), String>;
@@ -168,6 +179,15 @@ impl<C: Content> Envelope<C> {
             let step = self
                 .advance(piece, at)
                 .and_then(|()| self.drain(out, false));
+            if step.is_ok()
+                && !self.written
+                && self.body.len() > KEEP_LIMIT
+                && self.content.may_commit()
+            {
+                self.content.commit();
+                self.written = true;
+                self.body = Vec::new();
+            }
             if let Err(stop) = step {
                 self.stop(stop)?;
                 if matches!(self.stage, Stage::Whole) {

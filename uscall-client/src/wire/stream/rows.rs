@@ -19,6 +19,8 @@ use memchr::memchr2;
 const MAX_DEPTH: usize = 127;
 /// The most text kept after the list (the rest of the `retorno` object).
 const TAIL_LIMIT: usize = 64 * 1024;
+/// The most room a row's buffer starts with (the size of the row before it).
+const ROW_CAPACITY: usize = 64 * 1024;
 /// What the return text must start with, after whitespace, for the rows to stream.
 const RETORNO: &[u8] = b"\"retorno\"";
 
@@ -119,6 +121,8 @@ struct RowText {
     /// Elements read, not handed out yet.
     ready: Vec<String>,
     handed: usize,
+    /// Committed before the first row went out (its body grew past the envelope's limit).
+    early: bool,
     tail: Vec<u8>,
     tail_chars: Vec<(usize, char)>,
 }
@@ -235,8 +239,14 @@ impl RowText {
     /// The element just read, as text, with the encoding it is in.
     fn end_row(&mut self) -> Result<(), String> {
         let encoding = self.row_encoding()?;
-        let text = with_chars(encoding, &self.row, &self.row_chars)
-            .ok_or("the body is not valid UTF-8")?;
+        let text = if self.row_chars.is_empty() && encoding == UTF_8 {
+            // The row's own buffer becomes its text: a huge row is not copied.
+            let capacity = self.row.len().min(ROW_CAPACITY);
+            let row = std::mem::replace(&mut self.row, Vec::with_capacity(capacity));
+            String::from_utf8(row).map_err(|_| "the body is not valid UTF-8")?
+        } else {
+            with_chars(encoding, &self.row, &self.row_chars).ok_or("the body is not valid UTF-8")?
+        };
         if encoding == UTF_8 && text.contains(['\u{fffe}', '\u{ffff}']) {
             return Err("a row holds U+FFFE or U+FFFF, which XML 1.0 forbids".into());
         }
@@ -263,7 +273,7 @@ impl RowText {
         if self.strict_utf8 || self.row.is_ascii() {
             return Ok(self.found.unwrap_or(UTF_8));
         }
-        if self.handed == 0 {
+        if self.handed == 0 && !self.early {
             return Err("a non-ASCII row before the first row went out".into());
         }
         let utf8 = std::str::from_utf8(&self.row).is_ok();
@@ -385,6 +395,18 @@ impl Content for RowText {
 
     fn check_early(&self) -> Result<(), String> {
         Ok(())
+    }
+
+    /// Inside the list: a huge first row is not kept twice.
+    fn may_commit(&self) -> bool {
+        matches!(
+            self.scan,
+            Scan::Value { .. } | Scan::Element { .. } | Scan::Comma
+        )
+    }
+
+    fn commit(&mut self) {
+        self.early = true;
     }
 
     fn end(&mut self, at: u64) -> Result<(), String> {
