@@ -106,9 +106,27 @@ impl Secrets {
     /// adjacent ones merged.
     pub(crate) fn spans(&self, text: &str) -> Vec<(usize, usize)> {
         let mut spans = self.value_spans(text);
-        spans.extend(secret_element_spans(text));
-        spans.extend(secret_member_spans(text));
-        spans.extend(secret_query_spans(text));
+        // Secrets by name need markup to name them: an element (`<`), a JSON member (a quote,
+        // in any spelling: `"`, `&quot;`, `\"`) or a query parameter (`=`). Most texts shown
+        // (every string of a row) have none, and are passed over in one look.
+        let (mut lt, mut quote, mut eq) = (false, false, false);
+        for b in text.bytes() {
+            match b {
+                b'<' => lt = true,
+                b'"' | b'&' | b'\\' => quote = true,
+                b'=' => eq = true,
+                _ => {}
+            }
+        }
+        if lt {
+            spans.extend(secret_element_spans(text));
+        }
+        if quote {
+            spans.extend(secret_member_spans(text));
+        }
+        if eq {
+            spans.extend(secret_query_spans(text));
+        }
         spans.sort_unstable();
         let mut merged: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
         for (start, end) in spans {

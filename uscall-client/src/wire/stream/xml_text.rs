@@ -95,7 +95,15 @@ impl XmlText {
                             json.text(b"\n", pos + k as u64)?;
                             self.cr = true;
                         }
-                        b'&' => self.state = X::Ref(Ref::Start),
+                        b'&' => match predefined(&rest[k + 1..]) {
+                            // The common case whole in this slice (NuSOAP writes every JSON
+                            // quote as `&quot;`): no walk byte by byte.
+                            Some((c, len)) => {
+                                json.text(&[c], pos + k as u64)?;
+                                i += len;
+                            }
+                            None => self.state = X::Ref(Ref::Start),
+                        },
                         _ => self.state = X::Lt,
                     }
                 }
@@ -216,6 +224,21 @@ impl XmlText {
         };
         Ok(())
     }
+}
+
+/// A predefined entity's name and `;` at the start of `rest`: its character and length.
+fn predefined(rest: &[u8]) -> Option<(u8, usize)> {
+    const ENTITIES: [(&[u8], u8); 5] = [
+        (b"quot;", b'"'),
+        (b"amp;", b'&'),
+        (b"lt;", b'<'),
+        (b"gt;", b'>'),
+        (b"apos;", b'\''),
+    ];
+    ENTITIES
+        .iter()
+        .find(|(name, _)| rest.starts_with(name))
+        .map(|&(name, c)| (c, name.len()))
 }
 
 enum Resolved {
