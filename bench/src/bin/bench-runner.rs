@@ -254,24 +254,25 @@ async fn raw_hyper(url: &str, request: &str, calls: u64, inflight: u64) -> Resul
         action,
         body,
     });
-    // Connected before the clock starts, as the uscall runners' clients are built before it.
-    let mut senders = Vec::new();
-    for _ in 0..inflight.max(1) {
-        senders.push(target.connect().await?);
-    }
+    // Connected after the clock starts, as uscall's and reqwest's pools connect at the first
+    // call that finds no idle connection.
     let next = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
-    let (bytes, errors) = if let [sender] = senders.as_mut_slice() {
-        target.post_loop(sender, &next, calls).await
+    let (bytes, errors) = if inflight <= 1 {
+        let mut sender = target.connect().await?;
+        target.post_loop(&mut sender, &next, calls).await
     } else {
         let mut tasks = tokio::task::JoinSet::new();
-        for mut sender in senders {
+        for _ in 0..inflight {
             let (target, next) = (target.clone(), next.clone());
-            tasks.spawn(async move { target.post_loop(&mut sender, &next, calls).await });
+            tasks.spawn(async move {
+                let mut sender = target.connect().await?;
+                anyhow::Ok(target.post_loop(&mut sender, &next, calls).await)
+            });
         }
         let (mut bytes, mut errors) = (0, 0);
         while let Some(done) = tasks.join_next().await {
-            let (b, e) = done?;
+            let (b, e) = done??;
             bytes = bytes.max(b);
             errors += e;
         }
