@@ -16,17 +16,19 @@ fi
 export RUSTC_BOOTSTRAP=1
 
 # Seeds, committed: the response corpus, the fixture answers' JSON, NuSOAP's audioDownload
-# answer (after a first byte giving the piece size), the WSDLs of the codegen tests.
+# answer (after a first byte giving the piece size), the WSDLs of the codegen tests, and list
+# answers for the row decoder (after a first byte giving the piece size).
 declare -A seeds=(
     [response]="tests/corpus"
     [overlay]="fuzz/seeds/overlay"
     [recording]="fuzz/seeds/recording"
     [wsdl]="uscall-codegen/tests/fixtures wsdl"
     [typed]="fuzz/seeds/typed"
+    [rows]="fuzz/seeds/rows"
 )
-declare -A dicts=([response]=xml [overlay]=json [recording]=xml [wsdl]=xml [typed]=xml)
+declare -A dicts=([response]=xml [overlay]=json [recording]=xml [wsdl]=xml [typed]=xml [rows]=xml)
 
-for target in response overlay recording wsdl typed; do
+for target in response overlay recording wsdl typed rows; do
     echo "== cargo fuzz run $target for ${seconds}s"
     mkdir -p "fuzz/corpus/$target"
     # shellcheck disable=SC2086 # the seed list is split on purpose

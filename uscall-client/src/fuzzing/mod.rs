@@ -14,8 +14,10 @@ use crate::{Response, envelope};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+mod rows;
 mod typed;
 
+pub use rows::{ROWS_OPERATION, RowsOutcome, rows_paths_agree};
 pub use typed::typed_answer;
 
 /// The token the fuzzing entry points redact, as a client configured with it would.

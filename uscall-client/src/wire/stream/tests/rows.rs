@@ -1,95 +1,22 @@
 //! The row decoder against the whole-body path: the same rows, or the body handed back whole
 //! before any row, or an error after rows that the whole path also refuses.
 
-use super::super::rows::{RowDecoder, RowsFinished};
+use super::super::rows::RowDecoder;
 use super::{SPLITS, StreamError, edited, xml_escape};
 use proptest::prelude::*;
-use serde_json::Value;
 
 const OP: &str = "cdrSearch";
 const LATIN1: Option<&str> = Some("text/xml; charset=ISO-8859-1");
 
-#[derive(Debug, PartialEq, Eq, Clone, Copy)]
-enum Outcome {
-    Streamed,
-    Whole,
-    Malformed,
-}
+use crate::fuzzing::RowsOutcome as Outcome;
 
 fn body(json: &[u8]) -> Vec<u8> {
     crate::fuzzing::nusoap_envelope(OP, &xml_escape(json, false))
 }
 
-/// The list the whole-body path reads from `body`: `Ok(None)` when the answer is no list.
-fn whole_list(body: &[u8], content_type: Option<&str>) -> crate::Result<Option<Vec<Value>>> {
-    let response = crate::fuzzing::parse_response(OP, body, content_type, 200)?;
-    let json = response.json();
-    Ok(match json.get("retorno").unwrap_or(json) {
-        Value::Array(items) => Some(items.clone()),
-        _ => None,
-    })
-}
-
-/// Feeds `body` in pieces of the given sizes (cycled): the rows out, and how it ended.
-fn stream(
-    body: &[u8],
-    charset: Option<&str>,
-    sizes: &[usize],
-) -> (Vec<String>, Result<RowsFinished, StreamError>) {
-    let mut rows = Vec::new();
-    let mut decoder = RowDecoder::new(OP, charset);
-    let mut rest = body;
-    for &size in sizes.iter().cycle() {
-        if rest.is_empty() {
-            break;
-        }
-        let n = size.clamp(1, rest.len());
-        if let Err(e) = decoder.feed(&rest[..n], &mut rows) {
-            return (rows, Err(e));
-        }
-        // Committed once a row is out (or, with none, once the body kept passed 1 MiB).
-        assert!(rows.is_empty() || decoder.committed());
-        rest = &rest[n..];
-    }
-    let end = decoder.finish(&mut rows);
-    (rows, end)
-}
-
 /// Streams `body` and checks it against the whole-body path.
 fn check(body: &[u8], content_type: Option<&str>, sizes: &[usize]) -> Outcome {
-    let charset = content_type.and_then(crate::text::charset_param);
-    let (rows, end) = stream(body, charset, sizes);
-    let parsed: Option<Vec<Value>> = rows.iter().map(|r| serde_json::from_str(r).ok()).collect();
-    let whole = whole_list(body, content_type);
-    match end {
-        Ok(RowsFinished::Whole(kept)) => {
-            assert!(kept == body, "Whole must hand back the body unchanged");
-            assert!(rows.is_empty(), "Whole after rows went out");
-            Outcome::Whole
-        }
-        Ok(RowsFinished::Done(done)) => {
-            assert_eq!(done.rows, rows.len());
-            match (whole, parsed) {
-                (Ok(Some(items)), Some(parsed)) => assert_eq!(parsed, items),
-                (Err(_), None) => {}
-                (whole, parsed) => panic!("streamed {parsed:?}, the whole path: {whole:?}"),
-            }
-            Outcome::Streamed
-        }
-        Err(StreamError::Malformed { message }) => {
-            assert!(!rows.is_empty(), "an error before any row: {message}");
-            // Never an error where the whole path reads these rows: it refuses the answer, or
-            // reads other rows (a second `retorno`), which the stream cannot take back.
-            if let (Ok(Some(items)), Some(parsed)) = (&whole, &parsed) {
-                assert!(
-                    items.get(..parsed.len()) != Some(&parsed[..]) || items.len() != parsed.len(),
-                    "the stream failed ({message}), the whole path reads the same rows"
-                );
-            }
-            Outcome::Malformed
-        }
-        Err(e) => panic!("{e}"),
-    }
+    crate::fuzzing::rows_paths_agree(body, content_type, sizes)
 }
 
 /// The rows of a day of calls, as NuSOAP sends them (`&quot;` for every quote, `\/` for `/`).
@@ -310,7 +237,7 @@ fn nesting_is_refused_where_serde_json_refuses_it() {
     for depth in [120, 125, 126, 127, 128, 129] {
         let row = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
         for json in [format!("{{\"retorno\":[1,{row}]}}"), format!("[1,{row}]")] {
-            let whole_ok = serde_json::from_str::<Value>(&json).is_ok();
+            let whole_ok = serde_json::from_str::<serde_json::Value>(&json).is_ok();
             let got = check(&body(json.as_bytes()), LATIN1, &[usize::MAX]);
             assert_eq!(
                 got == Outcome::Streamed,
