@@ -13,7 +13,8 @@ with a SOAP fault; 4 for an HTTP error status; 5 when the server cannot be reach
 (for an action such as start-call: its outcome is unknown, check before trying again); \
 6 when the answer cannot be read (a malformed HTTP head, bad XML, charset or JSON) or is larger \
 than --max-response-bytes; 7 when the service refuses in its answer (a bad token, an unknown \
-agent...).";
+agent...). A list is printed as its rows arrive: when an error ends it after rows were \
+printed, they stay on standard output, incomplete, and the exit status is the error's.";
 
 const SETTINGS: &str = "\
 Settings: every global option can also be set by its environment variable (shown beside it, e.g. \
