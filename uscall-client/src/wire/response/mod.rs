@@ -120,18 +120,25 @@ impl Prefix {
     /// The return text of `xml`, when `xml` starts with these bytes and the rest is the text
     /// and the usual ending; `None` sends it to the parser.
     fn read(&self, xml: &str) -> Option<String> {
-        let (start, end) = self.locate(xml)?;
+        // `unescape` refuses what the check in `locate` refuses: one walk over the text.
+        let (start, end) = self.place(xml)?;
         unescape(&xml[start..end])
     }
 
     /// Where [`Prefix::read`] finds the return text, checked but not unescaped.
     fn locate(&self, xml: &str) -> Option<(usize, usize)> {
+        let (start, end) = self.place(xml)?;
+        unescape_into(&xml[start..end], None)?;
+        Some((start, end))
+    }
+
+    /// Where the return text stands when `xml` starts with these bytes and ends as usual.
+    fn place(&self, xml: &str) -> Option<(usize, usize)> {
         let content = xml.strip_prefix(&*self.bytes)?;
         let len = memchr::memchr(b'<', content.as_bytes())?;
         if !content[len..].starts_with("</") || !closes(&content[len..], &self.open) {
             return None;
         }
-        unescape_into(&content[..len], None)?;
         Some((self.bytes.len(), self.bytes.len() + len))
     }
 }
