@@ -11,6 +11,9 @@ use crate::stream::rows::{RowDecoder, RowsDone, RowsFinished};
 use crate::{Client, text};
 use std::collections::VecDeque;
 
+/// The most body bytes a trace line shows the head of (as `send_once`'s).
+const TRACE_HEAD: usize = 4 * crate::redact::TRACE_CHARS;
+
 /// How the reading of reqwest's errors is kept with the body: it owns a client.
 type Transport = Box<dyn Fn(reqwest::Error) -> Error + Send + Sync>;
 
@@ -35,6 +38,8 @@ pub(crate) struct RowBody {
     done: Option<RowsDone>,
     operation: &'static str,
     token: String,
+    /// The first bytes of the body, kept for the trace line when it is on.
+    trace_head: Option<Vec<u8>>,
 }
 
 impl Client {
@@ -45,6 +50,9 @@ impl Client {
         op: &'static OperationInfo,
         body: String,
     ) -> Result<RowsOpen> {
+        // The answer is logged without the request's secrets, as `send_once` logs it.
+        let secrets = tracing::enabled!(target: "uscall::wire", tracing::Level::TRACE)
+            .then(|| crate::redact::Secrets::of_request(&body, &self.inner.token.0));
         let (response, head) = self.post(op, body).await?;
         let limit = self.inner.settings.max_response_bytes;
         if !(200..300).contains(&head.status) {
@@ -64,8 +72,24 @@ impl Client {
             done: None,
             operation: op.name,
             token: self.inner.token.0.clone(),
+            trace_head: secrets.as_ref().map(|_| Vec::new()),
         };
-        match rows.fill().await? {
+        let opened = rows.fill().await?;
+        if let Some(secrets) = &secrets {
+            let bytes = opened.as_ref().map_or(rows.bytes_read(), Vec::len);
+            let kept = opened
+                .as_deref()
+                .or(rows.trace_head.as_deref())
+                .unwrap_or_default();
+            let head_bytes = &kept[..kept.len().min(TRACE_HEAD)];
+            let shown = secrets.clean_to(
+                &String::from_utf8_lossy(head_bytes),
+                crate::redact::TRACE_CHARS,
+            );
+            tracing::trace!(target: "uscall::wire", operation = op.name, status = head.status, bytes, response = %shown);
+            rows.trace_head = None;
+        }
+        match opened {
             Some(whole) => {
                 tracing::Span::current().record("response_bytes", whole.len());
                 let deadline = crate::transport::deadline_after(self.inner.settings.timeout);
@@ -97,6 +121,10 @@ impl RowBody {
                 }
                 Err(e) => return Err(e),
             };
+            if let (Some(kept), Some(chunk)) = (&mut self.trace_head, &chunk) {
+                let room = TRACE_HEAD.saturating_sub(kept.len());
+                kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            }
             let step = match &chunk {
                 Some(chunk) => decoder.feed(chunk, &mut self.batch).map(|()| None),
                 None => {
