@@ -8,6 +8,7 @@
 
 use crate::sanitize::{self, Formulas};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 /// Whether `--format json` (or `USCALL_FORMAT=json`) was asked for, rather than defaulted: for
@@ -154,9 +155,21 @@ impl<W: Write> Writer<W> {
                 let cols = self.columns.as_ref().expect("the header is written first");
                 let csv = self.csv.as_mut().expect("csv");
                 let flat = flatten(row);
-                let extra: Vec<&String> = flat.keys().filter(|k| !cols.contains(k)).collect();
-                if !extra.is_empty() {
+                let (mut hint, mut found) = (0, 0);
+                let cells: Vec<&str> = cols
+                    .iter()
+                    .map(|c| {
+                        let cell = flat.get_near(c, &mut hint);
+                        found += usize::from(cell.is_some());
+                        cell.unwrap_or("")
+                    })
+                    .collect();
+                if found < flat.len() {
                     // The header is written; a key first seen later would be lost silently.
+                    let extra: Vec<&str> = flat
+                        .keys()
+                        .filter(|k| !cols.iter().any(|c| c == k))
+                        .collect();
                     return Err(io::Error::other(format!(
                         "a later row has keys the CSV header lacks: {}; use --format jsonl",
                         extra
@@ -166,7 +179,7 @@ impl<W: Write> Writer<W> {
                             .join(", ")
                     )));
                 }
-                let cells = cols.iter().map(|c| flat.get(c).map_or("", String::as_str));
+                let cells = cells.into_iter();
                 Ok(csv_record(csv, self.formulas, cells)?)
             }
             Format::Json | Format::Table => unreachable!("not a streaming format"),
@@ -222,7 +235,7 @@ pub fn print(
                 let flat = flatten(row);
                 table.add_row(
                     cols.iter()
-                        .map(|c| sanitize::for_terminal(flat.get(c).map_or("", String::as_str))),
+                        .map(|c| sanitize::for_terminal(flat.get(c).unwrap_or(""))),
                 );
             }
             writeln!(
@@ -248,8 +261,8 @@ fn columns(model: Option<&'static [&'static str]>, rows: &[Value]) -> Vec<String
         .collect();
     for row in rows {
         for key in flatten(row).keys() {
-            if !cols.contains(key) {
-                cols.push(key.clone());
+            if !cols.iter().any(|c| c == key) {
+                cols.push(key.to_owned());
             }
         }
     }
@@ -260,22 +273,23 @@ fn columns(model: Option<&'static [&'static str]>, rows: &[Value]) -> Vec<String
 }
 
 /// A row as column → text: nested objects become `parent.child` columns, lists stay compact
-/// JSON in one cell, strings are written as they are, `null` as an empty cell.
-fn flatten(row: &Value) -> indexmap_like::Flat {
+/// JSON in one cell, strings are written as they are, `null` as an empty cell. Keys and strings
+/// are borrowed from the row.
+fn flatten(row: &Value) -> indexmap_like::Flat<'_> {
     let mut flat = indexmap_like::Flat::default();
     match row {
         Value::Object(map) => flatten_into(&mut flat, "", map),
-        other => flat.insert("retorno".into(), cell(other)),
+        other => flat.insert(Cow::Borrowed("retorno"), cell(other)),
     }
     flat
 }
 
-fn flatten_into(flat: &mut indexmap_like::Flat, prefix: &str, map: &Map<String, Value>) {
+fn flatten_into<'v>(flat: &mut indexmap_like::Flat<'v>, prefix: &str, map: &'v Map<String, Value>) {
     for (k, v) in map {
         let key = if prefix.is_empty() {
-            k.clone()
+            Cow::Borrowed(k.as_str())
         } else {
-            format!("{prefix}.{k}")
+            Cow::Owned(format!("{prefix}.{k}"))
         };
         match v {
             Value::Object(inner) if !inner.is_empty() => flatten_into(flat, &key, inner),
@@ -284,29 +298,44 @@ fn flatten_into(flat: &mut indexmap_like::Flat, prefix: &str, map: &Map<String, 
     }
 }
 
-fn cell(v: &Value) -> String {
+fn cell(v: &Value) -> Cow<'_, str> {
     match v {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
+        Value::String(s) => Cow::Borrowed(s),
+        Value::Null => Cow::Borrowed(""),
+        other => Cow::Owned(other.to_string()),
     }
 }
 
 /// An insertion-ordered string map (serde_json's `preserve_order` map would do, but its values
 /// are JSON; this keeps the flattened text).
 mod indexmap_like {
-    #[derive(Default)]
-    pub struct Flat(Vec<(String, String)>);
+    use std::borrow::Cow;
 
-    impl Flat {
-        pub fn insert(&mut self, k: String, v: String) {
+    #[derive(Default)]
+    pub struct Flat<'v>(Vec<(Cow<'v, str>, Cow<'v, str>)>);
+
+    impl<'v> Flat<'v> {
+        pub fn insert(&mut self, k: Cow<'v, str>, v: Cow<'v, str>) {
             self.0.push((k, v));
         }
-        pub fn get(&self, k: &str) -> Option<&String> {
-            self.0.iter().find(|(key, _)| key == k).map(|(_, v)| v)
+        /// The text of column `k`; `hint` is where to look first (rows of one answer mostly
+        /// hold their keys in the header's order), and is moved past what is found.
+        pub fn get_near(&self, k: &str, hint: &mut usize) -> Option<&str> {
+            let at = match self.0.get(*hint) {
+                Some((key, _)) if key == k => *hint,
+                _ => self.0.iter().position(|(key, _)| key == k)?,
+            };
+            *hint = at + 1;
+            Some(&self.0[at].1)
         }
-        pub fn keys(&self) -> impl Iterator<Item = &String> {
-            self.0.iter().map(|(k, _)| k)
+        pub fn get(&self, k: &str) -> Option<&str> {
+            self.0.iter().find(|(key, _)| key == k).map(|(_, v)| &**v)
+        }
+        pub fn keys(&self) -> impl Iterator<Item = &str> {
+            self.0.iter().map(|(k, _)| &**k)
+        }
+        pub fn len(&self) -> usize {
+            self.0.len()
         }
     }
 }

@@ -168,12 +168,14 @@ impl RawRow {
         pretty: bool,
         depth: usize,
     ) -> io::Result<()> {
-        crate::json_print::write_at(&self.text, &self.secrets, pretty, depth, out)
+        crate::json_print::write_small(&self.text, &self.secrets, pretty, depth, out)
     }
 
     /// The row as a JSON value, redacted as [`Response::into_redacted_json`] redacts.
     pub fn to_redacted_value(&self) -> serde_json::Value {
         let mut value = serde_json::from_str(&self.text).expect("checked to be JSON");
+        // Each decoded string is looked at: a secret may be spelled in its decoded text only
+        // (`\\u0024...` in the row is `\u0024...` in the string).
         crate::answer::redact_value(&mut value, &self.secrets);
         value
     }
