@@ -289,6 +289,10 @@ fn main() -> Result<()> {
                 Job::new(&runner, &["uscall-p2", &url, TOKEN]),
             ),
             (
+                "uscall .stream()".into(),
+                Job::new(&runner, &["uscall-p2-stream", &url, TOKEN]),
+            ),
+            (
                 "raw POST loop (floor)".into(),
                 Job::new(&runner, &["raw", &url, &requests["cdrSearch"], "1", "1"]),
             ),

@@ -1,4 +1,4 @@
-//! The Rust runners the harness starts, one workload per process so each has its own peak RSS: uscall, the raw POST loop, the serde_json floor, codegen.
+//! The Rust runners the harness starts, one workload per process so each has its own peak RSS: uscall (whole answers and rows as they arrive), the raw POST loop, the serde_json floor, codegen.
 //!
 //! Each prints one JSON line: `{"seconds": <workload time>, "items": n, "bytes": n, "errors": n}`.
 //! Setup (building the client, reading input files) is outside the timed part, as it is for the
@@ -38,6 +38,7 @@ fn main() -> Result<()> {
             .build()?
             .block_on(uscall_p1(arg(1)?, arg(2)?, num(3)?))?,
         "uscall-p2" => run(Box::pin(uscall_p2(arg(1)?, arg(2)?)))?,
+        "uscall-p2-stream" => run(Box::pin(uscall_p2_stream(arg(1)?, arg(2)?)))?,
         "uscall-p3" => run(Box::pin(uscall_p3(arg(1)?, arg(2)?, arg(3)?, arg(4)?)))?,
         "uscall-p5" => run(Box::pin(uscall_p5(arg(1)?, arg(2)?, num(3)?, num(4)?)))?,
         "uscall-probe" => run(Box::pin(uscall_probe(arg(1)?, arg(2)?)))?,
@@ -106,6 +107,32 @@ async fn uscall_p2(url: &str, token: &str) -> Result<Report> {
         items: rows.len() as u64,
         bytes: 0,
         errors: rows.errors().len() as u64,
+    })
+}
+
+/// P2 as rows arrive: one cdrSearch through `.stream()`, each row decoded and dropped; `items`
+/// counts the rows, `errors` the rows that did not decode (`Error::Row`, the stream goes on).
+async fn uscall_p2_stream(url: &str, token: &str) -> Result<Report> {
+    let client = client(url, token)?;
+    let day = jiff::civil::date(2025, 6, 2);
+    let started = Instant::now();
+    let mut rows = client.cdr_search().day(day).stream();
+    let (mut items, mut errors) = (0, 0);
+    while let Some(row) = rows.next().await {
+        match row {
+            Ok(row) => {
+                std::hint::black_box(row);
+                items += 1;
+            }
+            Err(uscall_client::Error::Row(_)) => errors += 1,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(Report {
+        seconds: started.elapsed().as_secs_f64(),
+        items,
+        bytes: 0,
+        errors,
     })
 }
 
