@@ -52,6 +52,8 @@ pub(crate) fn is_secret_name(name: &str) -> bool {
 pub(crate) struct Secrets {
     /// Known secret values as the caller gave them (decoded), longest first.
     values: Vec<String>,
+    /// The fewest characters a value has: any spelling of it takes at least a byte each.
+    shortest: usize,
 }
 
 impl std::fmt::Debug for Secrets {
@@ -71,7 +73,11 @@ impl Secrets {
         // Longest first, so a secret that contains another is hidden whole.
         all.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         all.dedup();
-        Secrets { values: all }
+        let shortest = all.iter().map(|v| v.chars().count()).min().unwrap_or(0);
+        Secrets {
+            values: all,
+            shortest,
+        }
     }
 
     /// The token and the values of the call's password parts (see [`is_secret_name`]).
@@ -113,7 +119,8 @@ impl Secrets {
         for b in text.bytes() {
             match b {
                 b'<' => lt = true,
-                b'"' | b'&' | b'\\' => quote = true,
+                // Every spelling of a quote holds `"` or `&` (`\\"` and `\\&quot;` too).
+                b'"' | b'&' => quote = true,
                 b'=' => eq = true,
                 _ => {}
             }
@@ -317,7 +324,7 @@ impl Secrets {
     /// Where the known secret values stand in `text`, decoded or not, as whole words.
     fn value_spans(&self, text: &str) -> Vec<(usize, usize)> {
         let mut spans = Vec::new();
-        if self.values.is_empty() {
+        if self.values.is_empty() || text.len() < self.shortest {
             return spans;
         }
         // Most texts hold no escape at all: then only literal occurrences can match.

@@ -38,29 +38,6 @@ pub(crate) fn write_at(
         pretty,
         depth,
         secrets,
-        in_strings: true,
-    };
-    printer.value(false)
-}
-
-/// [`write_at`] for a small text (a row): one look over the whole text tells whether any of its
-/// strings holds a secret, rather than a look at each string. Secret-named members are
-/// redacted either way.
-pub(crate) fn write_small(
-    text: &str,
-    secrets: &Secrets,
-    pretty: bool,
-    depth: usize,
-    out: &mut impl Write,
-) -> io::Result<()> {
-    let mut printer = Printer {
-        text,
-        at: 0,
-        out,
-        pretty,
-        depth,
-        secrets,
-        in_strings: !secrets.spans(text).is_empty(),
     };
     printer.value(false)
 }
@@ -72,8 +49,6 @@ struct Printer<'t, W: Write> {
     pretty: bool,
     depth: usize,
     secrets: &'t Secrets,
-    /// Whether strings may hold secrets (else they are written with no look for them).
-    in_strings: bool,
 }
 
 impl<'t, W: Write> Printer<'t, W> {
@@ -190,10 +165,6 @@ impl<'t, W: Write> Printer<'t, W> {
     /// A string from its escaped content, with secrets redacted.
     fn string(&mut self, content: &'t str) -> io::Result<()> {
         self.out.write_all(b"\"")?;
-        if !self.in_strings {
-            write_content(&mut self.out, content)?;
-            return self.out.write_all(b"\"");
-        }
         let mut from = 0;
         for (start, end) in self.secrets.spans(content) {
             write_content(&mut self.out, &content[from..start])?;
@@ -262,7 +233,6 @@ pub(crate) fn retorno(text: &str) -> Option<&str> {
         pretty: false,
         depth: 0,
         secrets: &Secrets::default(),
-        in_strings: false,
     };
     match cursor.peek() {
         b'[' => Some(text.trim()),

@@ -168,7 +168,7 @@ impl RawRow {
         pretty: bool,
         depth: usize,
     ) -> io::Result<()> {
-        crate::json_print::write_small(&self.text, &self.secrets, pretty, depth, out)
+        crate::json_print::write_at(&self.text, &self.secrets, pretty, depth, out)
     }
 
     /// The row as a JSON value, redacted as [`Response::into_redacted_json`] redacts.
