@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The performance harness, on demand (never in CI or `cargo test`): uscall side by side with the
-# floors (raw POST loop, serde_json, base64 -d), PHP SoapClient and zeep; writes bench/results.md.
+# floors (raw POST loop, serde_json, base64 -d), PHP SoapClient and zeep, and the `uscall` command
+# line exporting rows (P7, so it builds uscall-cli too); writes bench/results.md.
 # Installs what is missing first, as scripts/test.sh does: PHP with soap and xml (apt-get), zeep
 # (in .venv-tests), coreutils' base64 and GNU time. Extra arguments go to the harness (bench/README.md).
 #
-#   scripts/bench.sh            # 5 runs per runner
-#   scripts/bench.sh --quick    # 3 runs, fewer P5 calls
+#   scripts/bench.sh                # 5 runs per runner (3 for P7's export of a million rows)
+#   scripts/bench.sh --no-million   # without that export (about 45 s less)
+#   scripts/bench.sh --quick        # 3 runs, fewer P1 and P5 calls, no export
 #   scripts/bench.sh --only P1,P4 --runs 1
 set -euo pipefail
 
@@ -54,7 +56,7 @@ else
 fi
 export USCALL_TEST_PYTHON="$venv/bin/python"
 
-say "cargo build --release -p uscall-bench"
-cargo build --release --quiet -p uscall-bench
+say "cargo build --release -p uscall-bench -p uscall-cli"
+cargo build --release --quiet -p uscall-bench -p uscall-cli
 target=${CARGO_TARGET_DIR:-$root/target}
 exec "$target/release/bench" "$@"

@@ -1,13 +1,17 @@
-//! Recorded-style NuSOAP answers made to size: PHP `json_encode` text, NuSOAP's escaping and envelope, the fixture's WAV.
+//! Recorded-style NuSOAP answers made to size: PHP `json_encode` text, NuSOAP's escaping and envelope, the fixture's WAV, written into target/bench-data for the responder and the floors.
 //!
 //! The bytes mirror what `tests/php/nusoap_server.php` sends (captured once into
 //! `uscall-client/benches/data/nusoap-*.xml`; the tests below compare against those captures),
 //! so the client parses exactly what a PBX would send, only more of it.
 
+use crate::responder::{Answer, Body, Special};
+use crate::{Config, EXPORT_DAY, Prepared};
 use anyhow::{Context, Result, bail};
 use base64::Engine as _;
 use serde_json::{Map, Value};
+use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::path::Path;
 
 /// The response head NuSOAP 0.9.5 writes (less `Date`, `Host` and `X-Powered-By`, which
 /// `php -S` adds), for a body of `len` bytes. Keep-alive is HTTP/1.1's default.
@@ -125,22 +129,66 @@ pub fn cdr_rows(cdrs: &[Map<String, Value>], n: usize) -> Result<Vec<Value>> {
     if cdrs.is_empty() {
         bail!("no cdrs rows to scale");
     }
-    Ok((0..n)
-        .map(|i| {
-            let mut row = cdrs[i % cdrs.len()].clone();
-            if i >= cdrs.len() {
-                let old = row["bilheteunico"].as_str().unwrap_or_default().to_owned();
-                let new = format!("{}.{}", 1_748_800_000 + i, 100 + i % 900);
-                if let Some(Value::String(audio)) = row.get_mut("audio")
-                    && !audio.is_empty()
-                {
-                    *audio = audio.replace(&old, &new);
-                }
-                row.insert("bilheteunico".into(), Value::String(new));
-            }
-            Value::Object(row)
-        })
-        .collect())
+    Ok((0..n).map(|i| cdr_row(cdrs, i)).collect())
+}
+
+/// Row `i` of [`cdr_rows`] (`cdrs` not empty).
+fn cdr_row(cdrs: &[Map<String, Value>], i: usize) -> Value {
+    let mut row = cdrs[i % cdrs.len()].clone();
+    if i >= cdrs.len() {
+        let old = row["bilheteunico"].as_str().unwrap_or_default().to_owned();
+        let new = format!("{}.{}", 1_748_800_000 + i, 100 + i % 900);
+        if let Some(Value::String(audio)) = row.get_mut("audio")
+            && !audio.is_empty()
+        {
+            *audio = audio.replace(&old, &new);
+        }
+        row.insert("bilheteunico".into(), Value::String(new));
+    }
+    Value::Object(row)
+}
+
+/// The cdrSearch answer of `n` rows, the bytes `envelope("cdrSearch", &php_json(..))` gives,
+/// written row by row into `out`, so an answer of a million rows (about 510 MB) is never held
+/// in memory; gives the number of bytes written.
+pub fn write_cdr_answer(
+    out: &mut impl std::io::Write,
+    cdrs: &[Map<String, Value>],
+    n: usize,
+) -> Result<u64> {
+    if cdrs.is_empty() {
+        bail!("no cdrs rows to scale");
+    }
+    // The envelope around a marker gives the bytes before and after the return text.
+    const MARK: &[u8] = b"\0return text\0";
+    let whole = uscall_client::fuzzing::nusoap_envelope("cdrSearch", MARK);
+    let at = whole
+        .windows(MARK.len())
+        .position(|w| w == MARK)
+        .context("the envelope holds its return text")?;
+    let (before, after) = (&whole[..at], &whole[at + MARK.len()..]);
+    let mut written = 0u64;
+    let mut put = |out: &mut dyn std::io::Write, bytes: &[u8]| -> Result<()> {
+        out.write_all(bytes)?;
+        written += bytes.len() as u64;
+        Ok(())
+    };
+    let (mut json, mut escaped) = (String::new(), String::new());
+    put(out, before)?;
+    put(out, b"{&quot;retorno&quot;:[")?;
+    for i in 0..n {
+        json.clear();
+        escaped.clear();
+        if i > 0 {
+            json.push(',');
+        }
+        php_json_into(&mut json, &cdr_row(cdrs, i));
+        nusoap_escape_into(&mut escaped, &json);
+        put(out, escaped.as_bytes())?;
+    }
+    put(out, b"]}")?;
+    put(out, after)?;
+    Ok(written)
 }
 
 /// The handlers' `uscall_wav` recording with `samples` samples.
@@ -200,6 +248,104 @@ pub fn synthetic_wsdl(ops: usize) -> String {
     w
 }
 
+/// Writes the answers and the floors' inputs into target/bench-data and returns what the
+/// responder serves.
+pub fn prepare(
+    root: &Path,
+    c: &Config,
+) -> Result<(Prepared, HashMap<String, Answer>, Vec<Special>)> {
+    let dir = root.join("target/bench-data");
+    std::fs::create_dir_all(&dir)?;
+    let fixture: Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("uscall-mock/src/seed.json"))
+            .context("reading uscall-mock/src/seed.json")?,
+    )?;
+    let mut answers = HashMap::new();
+    let mut answer = |op: &str, body: Vec<u8>| {
+        let len = body.len();
+        answers.insert(
+            op.to_owned(),
+            Answer {
+                head: response_head(len),
+                body: Body::Memory(body),
+            },
+        );
+        len
+    };
+
+    let extens_body_bytes = answer(
+        "getExtens",
+        envelope(
+            "getExtens",
+            &php_json(&serde_json::json!({ "retorno": fixture["extensions"] })),
+        ),
+    );
+
+    let cdrs = fixture_cdrs(&fixture)?;
+    let json = php_json(&serde_json::json!({ "retorno": cdr_rows(&cdrs, c.rows)? }));
+    let cdr_json = dir.join("cdrSearch.json");
+    std::fs::write(&cdr_json, &json)?;
+    let cdr_body_bytes = answer("cdrSearch", envelope("cdrSearch", &json));
+    drop(json);
+
+    // The export's answer is written to a file row by row and served from it, never held.
+    let mut specials = Vec::new();
+    let (mut export_body_bytes, mut export_path) = (None, None);
+    if c.million && c.wants("P7") {
+        let path = dir.join(format!("cdrSearch-{}.xml", c.export_rows));
+        eprintln!(
+            "==> writing the export's answer ({} rows) to {}",
+            c.export_rows,
+            path.display()
+        );
+        let file =
+            std::fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+        let len = write_cdr_answer(&mut out, &cdrs, c.export_rows)?;
+        std::io::Write::flush(&mut out).with_context(|| format!("writing {}", path.display()))?;
+        specials.push(Special {
+            op: "cdrSearch".into(),
+            needle: EXPORT_DAY.as_bytes().to_vec(),
+            answer: Answer {
+                head: response_head(len as usize),
+                body: Body::File(path.clone()),
+            },
+        });
+        export_body_bytes = Some(len);
+        export_path = Some(path);
+    }
+
+    let samples = (c.recording_mb * 1_000_000).saturating_sub(44) / 2;
+    let wav = wav(samples);
+    let (body, b64) = audio_answer(&cdrs[0], &wav);
+    let b64_path = dir.join("recording.b64");
+    std::fs::write(&b64_path, b64)?;
+    let audio_body_bytes = answer("audioDownload", body);
+
+    let mut wsdls = vec![(30, root.join("wsdl/wsuscall.wsdl"))];
+    for ops in [500, 1000, 2000] {
+        let path = dir.join(format!("synthetic-{ops}.wsdl"));
+        std::fs::write(&path, synthetic_wsdl(ops))?;
+        wsdls.push((ops, path));
+    }
+    Ok((
+        Prepared {
+            dir,
+            extens_body_bytes,
+            cdr_body_bytes,
+            audio_body_bytes,
+            wav_bytes: wav.len(),
+            cdr_json,
+            export_body_bytes,
+            export_path,
+            b64: b64_path,
+            wsdls,
+        },
+        answers,
+        specials,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,6 +380,18 @@ mod tests {
         let (body, b64) = audio_answer(&cdrs[0], &wav(8 * (100 + 125)));
         assert_eq!(body, captured("audioDownload"));
         assert!(!b64.contains('\\'));
+    }
+
+    #[test]
+    fn the_answer_written_row_by_row_is_the_whole_one() {
+        let cdrs = fixture_cdrs(&fixture()).unwrap();
+        for n in [0, 1, cdrs.len(), 50] {
+            let json = php_json(&serde_json::json!({ "retorno": cdr_rows(&cdrs, n).unwrap() }));
+            let mut piecewise = Vec::new();
+            let len = write_cdr_answer(&mut piecewise, &cdrs, n).unwrap();
+            assert_eq!(piecewise, envelope("cdrSearch", &json), "{n} rows");
+            assert_eq!(len, piecewise.len() as u64);
+        }
     }
 
     #[test]

@@ -2,16 +2,16 @@
 //!
 //! Run on demand only; nothing here is part of `cargo test` or CI.
 
+mod check;
 mod data;
 mod measure;
 mod report;
 mod responder;
 
 use anyhow::{Context, Result, bail};
-use measure::{Job, Sample};
+use measure::{Job, Output, Sample};
 use report::{Outcome, Row};
-use responder::{Answer, Responder};
-use serde_json::Value;
+use responder::Responder;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -20,9 +20,17 @@ use std::time::Duration;
 const TOKEN: &str = "$1$gcNiVTZp$5IqX.EhuJyLNG7pBc5o4..";
 const RECORDING_ID: &str = "1748867415.101";
 const RUN_TIMEOUT: Duration = Duration::from_secs(600);
+/// The day P7's command lines ask for; the export's asks for `EXPORT_DAY`, which the responder
+/// answers with the export's rows (any other cdrSearch gets `--rows`).
+const DAY: &str = "2025-06-02";
+const EXPORT_DAY: &str = "2025-06-03";
+/// Runs of the export group at most: its rows take seconds a run and its target is peak RSS,
+/// which varies little between runs.
+const EXPORT_RUNS: usize = 3;
 
 const USAGE: &str = "usage: bench [--quick] [--runs N] [--rows N] [--recording-mb N] \
-[--calls N[,N...]] [--p5-calls N] [--only P1,P2,...] [--out FILE] [--serve]";
+[--calls N[,N...]] [--p5-calls N] [--export-rows N] [--no-million] [--only P1,P2,...] \
+[--out FILE] [--serve]";
 
 /// What to run, from the command line.
 #[derive(Debug)]
@@ -36,6 +44,10 @@ pub struct Config {
     pub calls: Vec<u64>,
     pub p5_calls: u64,
     pub inflight: u64,
+    /// P7's export: the rows of the answer the command line exports (1,000,000), unless
+    /// `--no-million` (or `--quick`) leaves the group out.
+    pub export_rows: usize,
+    pub million: bool,
     pub only: Option<Vec<String>>,
     pub out: PathBuf,
     /// Serve the prepared answers until stopped instead of running anything (for profilers).
@@ -52,11 +64,14 @@ impl Config {
             calls: vec![2_000, 20_000],
             p5_calls: 20_000,
             inflight: 64,
+            export_rows: 1_000_000,
+            million: true,
             only: None,
             out: root.join("bench/results.md"),
             serve: false,
         };
         let mut runs = None;
+        let mut million = None;
         let mut args = std::env::args().skip(1);
         while let Some(flag) = args.next() {
             let mut value = || {
@@ -76,6 +91,11 @@ impl Config {
                         .collect::<Result<_, _>>()?
                 }
                 "--p5-calls" => c.p5_calls = value()?.parse()?,
+                "--export-rows" => {
+                    c.export_rows = value()?.replace('_', "").parse()?;
+                    million = Some(true);
+                }
+                "--no-million" => million = Some(false),
                 "--only" => {
                     c.only = Some(
                         value()?
@@ -93,6 +113,8 @@ impl Config {
             }
         }
         c.runs = runs.unwrap_or(if c.quick { 3 } else { 5 });
+        // --quick and --serve leave the export out unless asked for by its size.
+        c.million = million.unwrap_or(!c.quick && !c.serve) && c.export_rows > 0;
         if c.quick {
             c.p5_calls = c.p5_calls.min(10_000);
             for n in &mut c.calls {
@@ -120,7 +142,7 @@ impl Config {
         self.calls[self.calls.len() - 1]
     }
 
-    fn wants(&self, workload: &str) -> bool {
+    pub fn wants(&self, workload: &str) -> bool {
         self.only
             .as_ref()
             .is_none_or(|o| o.iter().any(|w| w == workload))
@@ -138,6 +160,10 @@ pub struct Prepared {
     pub audio_body_bytes: usize,
     pub wav_bytes: usize,
     pub cdr_json: PathBuf,
+    /// P7's export answer (`export_rows` rows), if prepared: its length and its file, removed
+    /// after the runs (about 510 MB for a million rows).
+    pub export_body_bytes: Option<u64>,
+    pub export_path: Option<PathBuf>,
     pub b64: PathBuf,
     pub wsdls: Vec<(usize, PathBuf)>,
 }
@@ -154,6 +180,16 @@ fn main() -> Result<()> {
         .into_owned();
     if !Path::new(&runner).is_file() {
         bail!("{runner} is missing: build it with `cargo build --release -p uscall-bench`");
+    }
+    let uscall = std::env::current_exe()?
+        .with_file_name("uscall")
+        .to_string_lossy()
+        .into_owned();
+    if config.wants("P7") && !config.serve && !Path::new(&uscall).is_file() {
+        bail!(
+            "{uscall} is missing: build it with `cargo build --release -p uscall-bench -p uscall-cli` \
+             (or leave P7 out: --only P1,P2,...)"
+        );
     }
     if !Path::new(measure::TIME).is_file() {
         bail!(
@@ -175,8 +211,8 @@ fn main() -> Result<()> {
         "==> preparing answers ({} rows, {} MB recording)",
         config.rows, config.recording_mb
     );
-    let (prepared, answers) = prepare(&root, &config)?;
-    let responder = Responder::start(answers)?;
+    let (prepared, answers, specials) = data::prepare(&root, &config)?;
+    let responder = Responder::start(answers, specials)?;
     let url = responder.url();
     eprintln!("==> responder on {url}");
 
@@ -232,9 +268,11 @@ fn main() -> Result<()> {
         Job::new(program, &[script, workload, &wsdl, &url, TOKEN, arg])
     };
 
-    // A group of rows: the workload, its number of calls (0 where that means nothing) and its
-    // runners, whose runs are interleaved round by round.
-    let mut plan: Vec<(&str, u64, Jobs)> = Vec::new();
+    // A group of rows: the workload, its size (calls for P1, P5 and P6, rows for P7; 0 where
+    // that means nothing), its number of runs and its runners, whose runs are interleaved round
+    // by round.
+    let runs = config.runs;
+    let mut plan: Vec<(&str, u64, usize, Jobs)> = Vec::new();
     for &n in &config.calls {
         let calls = n.to_string();
         let mut jobs = vec![
@@ -273,16 +311,17 @@ fn main() -> Result<()> {
         if n == config.calls_min() {
             jobs.push(("zeep".into(), peer(&python, &zeep_script, "p1", &calls)));
         }
-        plan.push(("P1", n, jobs));
+        plan.push(("P1", n, runs, jobs));
     }
     let b64_job = Job {
         stdin: Some(prepared.b64.clone()),
-        stdout: Some(out_dir.join("base64.wav")),
+        stdout: Output::File(out_dir.join("base64.wav")),
         ..Job::new("base64", &["-d"])
     };
     plan.push((
         "P2",
         0,
+        runs,
         vec![
             (
                 "uscall".into(),
@@ -316,6 +355,7 @@ fn main() -> Result<()> {
     plan.push((
         "P3",
         0,
+        runs,
         vec![
             (
                 "uscall".into(),
@@ -345,6 +385,7 @@ fn main() -> Result<()> {
     plan.push((
         "P4",
         0,
+        runs,
         prepared
             .wsdls
             .iter()
@@ -359,6 +400,7 @@ fn main() -> Result<()> {
     plan.push((
         "P5",
         config.p5_calls,
+        runs,
         vec![
             (
                 "uscall".into(),
@@ -390,6 +432,7 @@ fn main() -> Result<()> {
     plan.push((
         "P6",
         config.calls_min(),
+        runs,
         vec![
             (
                 "uscall-mock, raw POST loop".into(),
@@ -408,24 +451,79 @@ fn main() -> Result<()> {
         ],
     ));
 
+    // P7: the `uscall` command line exporting cdrSearch's rows, whole processes timed from
+    // outside, standard output counted as it comes; the Value floor timed the same way.
+    let cli = |format: &str, day: &str, extra: &[&str]| {
+        let mut args = vec![
+            "--url",
+            url.as_str(),
+            "--token",
+            TOKEN,
+            "cdr-search",
+            "--dataini",
+            day,
+            "--datafin",
+            day,
+            "--format",
+            format,
+        ];
+        args.extend_from_slice(extra);
+        Job {
+            stdout: Output::Count,
+            ..Job::new(&uscall, &args)
+        }
+    };
+    let mut p7: Jobs = ["json", "jsonl", "csv", "table"]
+        .into_iter()
+        .map(|f| (format!("uscall cdr-search --format {f}"), cli(f, DAY, &[])))
+        .collect();
+    p7.push((
+        "serde_json → Value (floor)".into(),
+        Job {
+            wall: true,
+            ..Job::new(
+                &runner,
+                &["json-floor", &prepared.cdr_json.to_string_lossy()],
+            )
+        },
+    ));
+    plan.push(("P7", config.rows as u64, runs, p7));
+    if prepared.export_body_bytes.is_some() {
+        let limit = ["--max-response-bytes", "1073741824"];
+        plan.push((
+            "P7",
+            config.export_rows as u64,
+            runs.min(EXPORT_RUNS),
+            ["jsonl", "csv"]
+                .into_iter()
+                .map(|f| {
+                    (
+                        format!("uscall cdr-search --format {f}"),
+                        cli(f, EXPORT_DAY, &limit),
+                    )
+                })
+                .collect(),
+        ));
+    }
+
     let mut rows: Vec<Row> = Vec::new();
-    for (workload, calls, jobs) in plan {
+    for (workload, calls, group_runs, jobs) in plan {
         if !config.wants(workload) {
             continue;
         }
         let mut samples: Vec<Result<Vec<Sample>, String>> = vec![Ok(Vec::new()); jobs.len()];
-        for round in 0..config.runs {
+        for round in 0..group_runs {
             for (i, (label, job)) in jobs.iter().enumerate() {
                 let Ok(done) = &mut samples[i] else { continue };
+                let unit = if workload == "P7" { "rows" } else { "calls" };
                 let size = if calls > 0 {
-                    format!(" ({calls} calls)")
+                    format!(" ({calls} {unit})")
                 } else {
                     String::new()
                 };
                 eprint!(
-                    "==> {workload}{size} {label}, run {} of {} ... ",
+                    "==> {workload}{size} {label}, run {} of {group_runs} ... ",
                     round + 1,
-                    config.runs
                 );
                 let accepted = responder.connections();
                 match measure::run(job, RUN_TIMEOUT)
@@ -433,8 +531,9 @@ fn main() -> Result<()> {
                         connections: responder.connections() - accepted,
                         ..s
                     })
-                    .and_then(|s| check(workload, calls, label, s, &config, &prepared, &out_dir))
-                {
+                    .and_then(|s| {
+                        check::check(workload, calls, label, s, &config, &prepared, &out_dir)
+                    }) {
                     Ok(s) => {
                         eprintln!(
                             "{:.3} s, {} MB, {} connections",
@@ -463,6 +562,9 @@ fn main() -> Result<()> {
                 },
             });
         }
+    }
+    if let Some(path) = &prepared.export_path {
+        let _ = std::fs::remove_file(path);
     }
     eprintln!(
         "==> responder served {} answers on {} connections",
@@ -503,125 +605,7 @@ fn serve_the_simulator() -> Result<String> {
     Ok(receiver.recv()??)
 }
 
-/// Refuses a run whose answer was not the one prepared, so a broken runner cannot look fast.
-fn check(
-    workload: &str,
-    calls: u64,
-    label: &str,
-    s: Sample,
-    c: &Config,
-    p: &Prepared,
-    out: &Path,
-) -> Result<Sample> {
-    let floor = label.contains("floor");
-    let expect_items = match workload {
-        "P1" if !floor => Some(calls * 8),
-        "P2" if !label.starts_with("raw") => Some(c.rows as u64),
-        _ => None,
-    };
-    if let Some(n) = expect_items.filter(|n| *n != s.items) {
-        bail!("{label}: expected {n} items, got {}", s.items);
-    }
-    let body = match workload {
-        "P1" | "P5" => Some(p.extens_body_bytes),
-        "P2" => Some(p.cdr_body_bytes),
-        "P3" => Some(p.audio_body_bytes),
-        _ => None,
-    };
-    if let Some(len) = body.filter(|len| label.starts_with("raw") && s.bytes != *len as u64) {
-        bail!("{label}: read {} bytes, the answer has {len}", s.bytes);
-    }
-    // uscall's errors at 64 in flight are a target of their own, reported; a floor with errors
-    // is no floor.
-    if s.errors > 0 && (floor || workload != "P5") {
-        bail!("{label}: {} errors", s.errors);
-    }
-    if workload == "P3" {
-        let file = match label {
-            l if l.starts_with("uscall") => Some("uscall.wav"),
-            l if l.starts_with("base64") => Some("base64.wav"),
-            l if l.starts_with("PHP") => Some("php.wav"),
-            l if l.starts_with("zeep") => Some("zeep.wav"),
-            _ => None,
-        };
-        if let Some(name) = file {
-            let len = std::fs::metadata(out.join(name))?.len() as usize;
-            if len != p.wav_bytes {
-                bail!("{label}: wrote {len} bytes, expected {}", p.wav_bytes);
-            }
-            // Checked; four recordings of 60 MB need not stay on disk.
-            std::fs::remove_file(out.join(name))?;
-        }
-    }
-    Ok(s)
-}
-
 fn first_line(s: &str) -> String {
     let line = s.lines().find(|l| !l.trim().is_empty()).unwrap_or("failed");
     line.chars().take(160).collect()
-}
-
-/// Writes the answers and the floors' inputs into target/bench-data and returns what the
-/// responder serves.
-fn prepare(root: &Path, c: &Config) -> Result<(Prepared, HashMap<String, Answer>)> {
-    let dir = root.join("target/bench-data");
-    std::fs::create_dir_all(&dir)?;
-    let fixture: Value = serde_json::from_str(
-        &std::fs::read_to_string(root.join("uscall-mock/src/seed.json"))
-            .context("reading uscall-mock/src/seed.json")?,
-    )?;
-    let mut answers = HashMap::new();
-    let mut answer = |op: &str, body: Vec<u8>| {
-        let len = body.len();
-        answers.insert(
-            op.to_owned(),
-            Answer {
-                head: data::response_head(len),
-                body,
-            },
-        );
-        len
-    };
-
-    let extens_body_bytes = answer(
-        "getExtens",
-        data::envelope(
-            "getExtens",
-            &data::php_json(&serde_json::json!({ "retorno": fixture["extensions"] })),
-        ),
-    );
-
-    let cdrs = data::fixture_cdrs(&fixture)?;
-    let json = data::php_json(&serde_json::json!({ "retorno": data::cdr_rows(&cdrs, c.rows)? }));
-    let cdr_json = dir.join("cdrSearch.json");
-    std::fs::write(&cdr_json, &json)?;
-    let cdr_body_bytes = answer("cdrSearch", data::envelope("cdrSearch", &json));
-    drop(json);
-
-    let samples = (c.recording_mb * 1_000_000).saturating_sub(44) / 2;
-    let wav = data::wav(samples);
-    let (body, b64) = data::audio_answer(&cdrs[0], &wav);
-    let b64_path = dir.join("recording.b64");
-    std::fs::write(&b64_path, b64)?;
-    let audio_body_bytes = answer("audioDownload", body);
-
-    let mut wsdls = vec![(30, root.join("wsdl/wsuscall.wsdl"))];
-    for ops in [500, 1000, 2000] {
-        let path = dir.join(format!("synthetic-{ops}.wsdl"));
-        std::fs::write(&path, data::synthetic_wsdl(ops))?;
-        wsdls.push((ops, path));
-    }
-    Ok((
-        Prepared {
-            dir,
-            extens_body_bytes,
-            cdr_body_bytes,
-            audio_body_bytes,
-            wav_bytes: wav.len(),
-            cdr_json,
-            b64: b64_path,
-            wsdls,
-        },
-        answers,
-    ))
 }

@@ -13,17 +13,37 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// One run of one runner.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Sample {
-    /// The workload time the runner reported, else the wall time.
+    /// The measure: the workload time the runner reported, else (and for a job timed from
+    /// outside) the wall time.
     pub seconds: f64,
+    /// The workload time the runner reported, if it prints one.
+    pub own: Option<f64>,
     /// Peak resident set size of the process, bytes.
     pub rss: u64,
+    /// What the runner reported; for [`Output::Count`], the lines of its standard output.
     pub items: u64,
+    /// What the runner reported; for [`Output::Count`], the bytes of its standard output.
     pub bytes: u64,
     pub errors: u64,
+    /// For [`Output::Count`]: the first and the last bytes of standard output (up to 256 each).
+    pub head: Vec<u8>,
+    pub tail: Vec<u8>,
     /// Connections the responder accepted during the run (the harness fills it in).
     pub connections: u64,
+}
+
+/// What becomes of a runner's standard output.
+#[derive(Clone, Debug)]
+pub enum Output {
+    /// The runner's JSON line, read at the end.
+    Report,
+    /// Written to this file; the wall time is the measure.
+    File(PathBuf),
+    /// Counted as it comes (lines, bytes, the first and last bytes) and dropped, so an export of
+    /// hundreds of megabytes is checked without being stored; the wall time is the measure.
+    Count,
 }
 
 /// How a runner is started.
@@ -33,8 +53,10 @@ pub struct Job {
     pub args: Vec<String>,
     /// stdin from this file (for `base64 -d`).
     pub stdin: Option<PathBuf>,
-    /// stdout to this file instead of a JSON line; the wall time is then the measure.
-    pub stdout: Option<PathBuf>,
+    pub stdout: Output,
+    /// The wall time is the measure even when the runner reports its own (kept in
+    /// [`Sample::own`]): P7 compares whole processes.
+    pub wall: bool,
 }
 
 impl Job {
@@ -43,7 +65,8 @@ impl Job {
             program: program.into(),
             args: args.iter().map(|a| a.to_string()).collect(),
             stdin: None,
-            stdout: None,
+            stdout: Output::Report,
+            wall: false,
         }
     }
 
@@ -73,10 +96,10 @@ pub fn run(job: &Job, timeout: Duration) -> Result<Sample> {
         None => cmd.stdin(Stdio::null()),
     };
     match &job.stdout {
-        Some(path) => cmd.stdout(
+        Output::File(path) => cmd.stdout(
             std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
         ),
-        None => cmd.stdout(Stdio::piped()),
+        Output::Report | Output::Count => cmd.stdout(Stdio::piped()),
     };
     let started = Instant::now();
     let mut child = cmd
@@ -84,11 +107,15 @@ pub fn run(job: &Job, timeout: Duration) -> Result<Sample> {
         .with_context(|| format!("starting {}", job.describe()))?;
     let pid = child.id() as libc::pid_t;
     // Drain the pipes on threads so a chatty runner cannot block on a full pipe.
+    let counting = matches!(job.stdout, Output::Count);
     let out = child.stdout.take().map(|mut s| {
         std::thread::spawn(move || {
+            if counting {
+                return Drained::Counted(count(&mut s));
+            }
             let mut text = String::new();
             let _ = s.read_to_string(&mut text);
-            text
+            Drained::Text(text)
         })
     });
     let mut err_pipe = child.stderr.take().context("stderr is piped")?;
@@ -101,9 +128,11 @@ pub fn run(job: &Job, timeout: Duration) -> Result<Sample> {
     let wall = started.elapsed().as_secs_f64();
     // waitpid reaped it; the Child must not wait again.
     std::mem::forget(child);
-    let stdout = out
-        .map(|t| t.join().unwrap_or_default())
-        .unwrap_or_default();
+    let (stdout, counted) = match out.and_then(|t| t.join().ok()) {
+        Some(Drained::Text(text)) => (text, None),
+        Some(Drained::Counted(c)) => (String::new(), Some(c)),
+        None => (String::new(), None),
+    };
     let stderr = err.join().unwrap_or_default();
     let exited_ok = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
     if !exited_ok {
@@ -128,15 +157,29 @@ pub fn run(job: &Job, timeout: Duration) -> Result<Sample> {
             )
         })?
         * 1024;
-    if job.stdout.is_some() {
-        return Ok(Sample {
-            seconds: wall,
-            rss,
-            items: 1,
-            bytes: 0,
-            errors: 0,
-            connections: 0,
-        });
+    match (&job.stdout, counted) {
+        (Output::File(_), _) => {
+            return Ok(Sample {
+                seconds: wall,
+                rss,
+                items: 1,
+                ..Sample::default()
+            });
+        }
+        (Output::Count, Some(c)) => {
+            let c = c.with_context(|| format!("reading the output of {}", job.describe()))?;
+            return Ok(Sample {
+                seconds: wall,
+                rss,
+                items: c.lines,
+                bytes: c.bytes,
+                head: c.head,
+                tail: c.tail,
+                ..Sample::default()
+            });
+        }
+        (Output::Count, None) => bail!("the output of {} was lost", job.describe()),
+        (Output::Report, _) => {}
     }
     let line = stdout
         .lines()
@@ -150,14 +193,60 @@ pub fn run(job: &Job, timeout: Duration) -> Result<Sample> {
         })?;
     let v: Value = serde_json::from_str(line).with_context(|| format!("bad line {line:?}"))?;
     let num = |k: &str| v[k].as_u64().unwrap_or(0);
+    let own = v["seconds"].as_f64().context("no seconds")?;
     Ok(Sample {
-        seconds: v["seconds"].as_f64().context("no seconds")?,
+        seconds: if job.wall { wall } else { own },
+        own: Some(own),
         rss,
         items: num("items"),
         bytes: num("bytes"),
         errors: num("errors"),
-        connections: 0,
+        ..Sample::default()
     })
+}
+
+/// A runner's standard output as the draining thread leaves it.
+enum Drained {
+    Text(String),
+    Counted(std::io::Result<Counted>),
+}
+
+/// What [`Output::Count`] keeps of a runner's standard output.
+struct Counted {
+    lines: u64,
+    bytes: u64,
+    head: Vec<u8>,
+    tail: Vec<u8>,
+}
+
+/// Reads `from` to its end in 1 MiB pieces, counting, keeping only its edges.
+fn count(from: &mut impl Read) -> std::io::Result<Counted> {
+    const EDGE: usize = 256;
+    let mut piece = vec![0u8; 1 << 20];
+    let mut c = Counted {
+        lines: 0,
+        bytes: 0,
+        head: Vec::new(),
+        tail: Vec::new(),
+    };
+    loop {
+        let n = match from.read(&mut piece) {
+            Ok(0) => return Ok(c),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let got = &piece[..n];
+        c.lines += got.iter().filter(|b| **b == b'\n').count() as u64;
+        c.bytes += n as u64;
+        if c.head.len() < EDGE {
+            let take = (EDGE - c.head.len()).min(n);
+            c.head.extend_from_slice(&got[..take]);
+        }
+        c.tail.extend_from_slice(&got[n.saturating_sub(EDGE)..]);
+        let excess = c.tail.len().saturating_sub(EDGE);
+        c.tail.drain(..excess);
+    }
 }
 
 /// Waits for `pid` (polling, so a runner that hangs is stopped at `timeout`) and reaps it.

@@ -13,7 +13,7 @@ pub enum Outcome {
 
 pub struct Row {
     pub workload: &'static str,
-    /// The group's number of calls (P1's size, P5's, P6's); 0 where calls mean nothing.
+    /// The group's size: calls for P1, P5 and P6, rows for P7; 0 where that means nothing.
     pub calls: u64,
     pub runner: String,
     pub outcome: Outcome,
@@ -37,10 +37,17 @@ impl Row {
         Some(stats(&s.iter().map(|x| x.rss as f64).collect::<Vec<_>>()).0)
     }
 
-    /// The workload column: P1 comes in several sizes, each its own group of rows.
+    /// The runner's own workload time (median), where it reports one beside the wall time.
+    fn median_own(&self) -> Option<f64> {
+        let own: Vec<f64> = self.samples()?.iter().filter_map(|x| x.own).collect();
+        (!own.is_empty()).then(|| stats(&own).0)
+    }
+
+    /// The workload column: P1 and P7 come in several sizes, each its own group of rows.
     fn group(&self) -> String {
         match self.workload {
             "P1" => format!("P1, {} calls", thousands(self.calls)),
+            "P7" => format!("P7, {} rows", thousands(self.calls)),
             w => w.to_owned(),
         }
     }
@@ -49,14 +56,19 @@ impl Row {
         self.workload == other.workload && self.calls == other.calls
     }
 
-    /// A short name for the uscall runner in a ratio, where a group has more than one.
-    fn tag(&self) -> &'static str {
+    /// A short name for the uscall runner in a ratio, where a group has more than one: the
+    /// runtime (P1), `stream` (P2), the output format (P7).
+    fn tag(&self) -> String {
         if self.runner.contains("current-thread") {
-            " ct"
+            " ct".into()
         } else if self.runner.contains("multi-thread") {
-            " mt"
+            " mt".into()
+        } else if self.runner.contains(".stream()") {
+            " stream".into()
+        } else if let Some(format) = self.runner.split("--format ").nth(1) {
+            format!(" {format}")
         } else {
-            ""
+            String::new()
         }
     }
 }
@@ -93,6 +105,12 @@ fn time(seconds: f64) -> String {
 fn mb(bytes: f64) -> String {
     format!("{:.0} MB", bytes / 1e6)
 }
+
+fn mib(bytes: f64) -> String {
+    format!("{:.1} MiB", bytes / MIB)
+}
+
+const MIB: f64 = 1024.0 * 1024.0;
 
 /// The machine and tool versions, for the report's header.
 pub fn machine(php: &str, python: &str) -> String {
@@ -141,14 +159,24 @@ pub fn markdown(rows: &[Row], c: &Config, p: &Prepared, machine: &str) -> String
     let sizes: Vec<String> = c.calls.iter().map(|n| thousands(*n)).collect();
     writeln!(w, "- P1: {} sequential getExtens calls (8 rows, {} B answer), uscall on tokio's multi-thread (mt) and current-thread (ct) runtimes; floors: hyper's client connection on one connection (on each runtime), and a reqwest loop; zeep at {} calls only. #14's P1 targets are judged at {} calls. P2: cdrSearch of {} rows, {} answer. P3: audioDownload of a {} WAV, {} answer. P5: {} getExtens calls, {} in flight; floors: hyper's client connection, one per call in flight, and a reqwest loop. P6: {} getExtens calls served by uscall-mock on one core, against the responder's canned answers.",
         sizes.join(" and "), p.extens_body_bytes, thousands(c.calls_min()), thousands(c.calls_max()), c.rows, mb(p.cdr_body_bytes as f64), mb(p.wav_bytes as f64), mb(p.audio_body_bytes as f64), thousands(c.p5_calls), c.inflight, thousands(c.calls_min())).unwrap();
-    writeln!(w, "- Times are the workload's own, measured inside each runner after it is set up (client built, WSDL read); `base64 -d` is timed from outside (process included).\n").unwrap();
+    let export = match p.export_body_bytes {
+        Some(len) => format!(
+            " and the export of {} rows ({} answer, `--max-response-bytes 1073741824`), jsonl and csv, {} runs of each",
+            thousands(c.export_rows as u64),
+            mb(len as f64),
+            c.runs.min(crate::EXPORT_RUNS)
+        ),
+        None => " (the export of a million rows left out: `--no-million` or `--quick`)".into(),
+    };
+    writeln!(w, "- P2 beside `.await`: `.stream()`, the rows decoded as they arrive and dropped. P7: the `uscall` command line, `cdr-search --format json|jsonl|csv|table` of the {} rows of P2{export}; standard output counted by the harness as it comes (lines checked) and dropped. P7 compares whole processes: every time in it, the Value floor's too, is the process's wall time from outside (the floor's parse alone is in its rate column). #14 sets the time target (≤ 1.0× the floor) for every format and judges table by it too; table may hold its rows, so its peak RSS has no target.", thousands(c.rows as u64)).unwrap();
+    writeln!(w, "- Times are the workload's own, measured inside each runner after it is set up (client built, WSDL read); `base64 -d` and P7 are timed from outside (process included).\n").unwrap();
 
     writeln!(w, "## Measurements\n").unwrap();
     writeln!(w, "| workload | runner | median | min – max | rate | uscall ÷ floor | peer ÷ uscall | peak RSS |").unwrap();
     writeln!(w, "|---|---|---:|---:|---:|---:|---:|---:|").unwrap();
     for r in rows {
         // Every uscall runner of the group (P1 has two), by median time.
-        let uscall: Vec<(&str, f64)> = rows
+        let uscall: Vec<(String, f64)> = rows
             .iter()
             .filter(|u| u.same_group(r) && u.runner.starts_with("uscall"))
             .filter_map(|u| Some((u.tag(), u.median_seconds()?)))
@@ -234,6 +262,13 @@ fn rate(r: &Row, median: f64, p: &Prepared, s: &[Sample]) -> String {
             )
         }
         "P6" => format!("{:.0} calls/s", calls / median),
+        "P7" => {
+            let per_second = format!("{:.0}k rows/s", calls / median / 1e3);
+            match r.median_own() {
+                Some(own) => format!("{per_second}; parse alone {}", time(own)),
+                None => format!("{per_second}, {} out", mb(s[0].bytes as f64)),
+            }
+        }
         _ => String::new(),
     }
 }
@@ -269,7 +304,52 @@ fn targets(rows: &[Row], p: &Prepared, c: &Config) -> Vec<Target> {
         .and_then(Row::samples)
         .map(|s| s.iter().map(|x| x.errors).sum::<u64>());
     let growth = ratio(codegen(2000), codegen(500));
-    vec![
+    // P7, #14 point 2: each format of the command line at `--rows` against the Value floor,
+    // whole processes both; peak RSS in constant memory but for table, which may hold its rows.
+    let (rows_n, export_n) = (c.rows as u64, c.export_rows as u64);
+    let p7 = |n: u64, format: &str| {
+        let label = format!("uscall cdr-search --format {format}");
+        rows.iter()
+            .find(|r| r.workload == "P7" && r.calls == n && r.runner == label)
+    };
+    let floor7 = find(rows, "P7", rows_n, "serde_json");
+    let mut p7_targets: Vec<Target> = ["json", "jsonl", "csv", "table"]
+        .into_iter()
+        .map(|f| Target {
+            name: format!(
+                "P7 uscall cdr-search --format {f} ÷ Value floor, {} rows (#14)",
+                thousands(rows_n)
+            ),
+            goal: "≤ 1.0× (whole processes)",
+            measured: p7(rows_n, f)
+                .and_then(Row::median_seconds)
+                .zip(floor7.and_then(Row::median_seconds))
+                .map(|(u, v)| {
+                    let parse = floor7
+                        .and_then(Row::median_own)
+                        .map_or(String::new(), |own| {
+                            format!(" ({:.2}× the parse alone)", u / own)
+                        });
+                    (format!("{:.2}×{parse}", u / v), u / v <= 1.0)
+                }),
+        })
+        .collect();
+    let constant = |n: u64, f: &str| Target {
+        name: format!("P7 peak RSS, --format {f}, {} rows (#14)", thousands(n)),
+        goal: "≤ 64 MiB",
+        measured: p7(n, f)
+            .and_then(Row::median_rss)
+            .map(|r| (mib(r), r <= 64.0 * MIB)),
+    };
+    for f in ["json", "jsonl", "csv"] {
+        p7_targets.push(constant(rows_n, f));
+    }
+    if p.export_body_bytes.is_some() {
+        for f in ["jsonl", "csv"] {
+            p7_targets.push(constant(export_n, f));
+        }
+    }
+    let mut all = vec![
         Target {
             name: format!("P1 uscall ct ÷ raw hyper loop, {} (#14)", at(large)),
             goal: "≤ 1.3×",
@@ -414,5 +494,7 @@ fn targets(rows: &[Row], p: &Prepared, c: &Config) -> Vec<Target> {
             measured: ratio(t("P5", "raw reqwest"), t("P5", "uscall"))
                 .map(|r| (format!("{r:.2}×"), r >= 0.8)),
         },
-    ]
+    ];
+    all.extend(p7_targets);
+    all
 }

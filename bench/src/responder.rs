@@ -1,11 +1,13 @@
 //! The local responder: HTTP/1.1 with keep-alive on 127.0.0.1, answering each SOAPAction with bytes prepared in memory.
 //!
 //! It does no XML and no PHP, so what is measured is the client. It keeps the first request of
-//! each operation so the raw POST loop can send exactly the bytes uscall sent.
+//! each operation so the raw POST loop can send exactly the bytes uscall sent. An answer too
+//! large to hold (P7's million rows) is served from its file, a piece at a time.
 
 use anyhow::{Context, Result};
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -22,11 +24,28 @@ pub struct Captured {
 /// One prepared answer: the head (with Content-Length) and the body.
 pub struct Answer {
     pub head: Vec<u8>,
-    pub body: Vec<u8>,
+    pub body: Body,
+}
+
+/// Where an answer's body is.
+pub enum Body {
+    Memory(Vec<u8>),
+    /// Read from this file and written a piece at a time for each request, so the responder
+    /// holds 256 KiB of it, not all of it.
+    File(PathBuf),
+}
+
+/// An answer given instead of the operation's usual one when the request's body holds
+/// `needle` (P7's million rows, asked for by the day in the request).
+pub struct Special {
+    pub op: String,
+    pub needle: Vec<u8>,
+    pub answer: Answer,
 }
 
 struct Shared {
     answers: HashMap<String, Answer>,
+    specials: Vec<Special>,
     captured: Mutex<HashMap<String, Captured>>,
     served: AtomicU64,
     connections: AtomicU64,
@@ -40,8 +59,9 @@ pub struct Responder {
 }
 
 impl Responder {
-    /// Starts serving `answers` (by operation name) on a free port, on its own two threads.
-    pub fn start(answers: HashMap<String, Answer>) -> Result<Responder> {
+    /// Starts serving `answers` (by operation name), and `specials` where they apply, on a free
+    /// port, on its own two threads.
+    pub fn start(answers: HashMap<String, Answer>, specials: Vec<Special>) -> Result<Responder> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("responder")
@@ -50,6 +70,7 @@ impl Responder {
             .context("starting the responder's runtime")?;
         let shared = Arc::new(Shared {
             answers,
+            specials,
             captured: Mutex::default(),
             served: AtomicU64::new(0),
             connections: AtomicU64::new(0),
@@ -135,6 +156,11 @@ async fn serve(mut stream: TcpStream, state: Arc<Shared>) {
         let op = action.rsplit('#').next().unwrap_or_default().to_owned();
         let body = buf[body_start..body_start + length].to_vec();
         buf.drain(..body_start + length);
+        let special = state
+            .specials
+            .iter()
+            .find(|s| s.op == op && find(&body, &s.needle).is_some())
+            .map(|s| &s.answer);
         {
             let mut captured = state.captured.lock().unwrap();
             captured.entry(op.clone()).or_insert_with(|| Captured {
@@ -143,10 +169,10 @@ async fn serve(mut stream: TcpStream, state: Arc<Shared>) {
                 body,
             });
         }
-        let written = match state.answers.get(&op) {
+        let written = match special.or_else(|| state.answers.get(&op)) {
             Some(answer) => {
                 let ok = stream.write_all(&answer.head).await.is_ok()
-                    && stream.write_all(&answer.body).await.is_ok();
+                    && write_body(&mut stream, &answer.body).await.is_ok();
                 state.served.fetch_add(1, Ordering::Relaxed);
                 ok
             }
@@ -162,6 +188,22 @@ async fn serve(mut stream: TcpStream, state: Arc<Shared>) {
         };
         if !written || close {
             return;
+        }
+    }
+}
+
+async fn write_body(stream: &mut TcpStream, body: &Body) -> std::io::Result<()> {
+    match body {
+        Body::Memory(bytes) => stream.write_all(bytes).await,
+        Body::File(path) => {
+            let mut file = tokio::fs::File::open(path).await?;
+            let mut piece = vec![0u8; 256 * 1024];
+            loop {
+                match file.read(&mut piece).await? {
+                    0 => return Ok(()),
+                    n => stream.write_all(&piece[..n]).await?,
+                }
+            }
         }
     }
 }
