@@ -223,33 +223,37 @@ pub fn print(
         Format::Jsonl | Format::Csv => {
             Writer::new(format, model, formulas, out).rows(&rows_of(json))
         }
-        Format::Table => {
-            let rows = rows_of(json);
-            let cols = columns(model, &rows);
-            let mut table = comfy_table::Table::new();
-            table.load_preset(comfy_table::presets::NOTHING);
-            // A table is for reading in a terminal: every control character is escaped, line
-            // breaks and tabs too, so each row stays one aligned line.
-            table.set_header(cols.iter().map(|c| sanitize::for_terminal(c)));
-            for row in &rows {
-                let flat = flatten(row);
-                table.add_row(
-                    cols.iter()
-                        .map(|c| sanitize::for_terminal(flat.get(c).unwrap_or(""))),
-                );
-            }
-            writeln!(
-                out,
-                "{}",
-                table
-                    .to_string()
-                    .lines()
-                    .map(str::trim_end)
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            )
-        }
+        Format::Table => print_table(model, &rows_of(json), out),
     }
+}
+
+/// Prints rows as an aligned text table, the model's columns first.
+pub fn print_table(
+    model: Option<&'static [&'static str]>,
+    rows: &[Value],
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let cols = columns(model, rows);
+    let mut table = comfy_table::Table::new();
+    table.load_preset(comfy_table::presets::NOTHING);
+    // A table is for reading in a terminal: every control character is escaped, line
+    // breaks and tabs too, so each row stays one aligned line.
+    table.set_header(cols.iter().map(|c| sanitize::for_terminal(c)));
+    for row in rows {
+        let flat = flatten(row);
+        table.add_row(
+            cols.iter()
+                .map(|c| sanitize::for_terminal(flat.get(c).unwrap_or(""))),
+        );
+    }
+    let text = table.to_string();
+    if text.is_empty() {
+        return writeln!(out);
+    }
+    for line in text.lines() {
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
 }
 
 /// The model's columns, then the other keys in order of first appearance.

@@ -80,7 +80,6 @@ pub(crate) async fn print_window(
 pub(crate) struct RowPrinter {
     format: Format,
     model: Option<&'static [&'static str]>,
-    formulas: Formulas,
     /// json and jsonl.
     out: Option<Out>,
     csv: Option<Writer<Out>>,
@@ -103,7 +102,6 @@ impl RowPrinter {
         RowPrinter {
             format,
             model,
-            formulas,
             out,
             csv,
             table: Vec::new(),
@@ -216,9 +214,9 @@ impl RowPrinter {
             Format::Jsonl => self.out.as_mut().expect("jsonl").flush(),
             Format::Csv => self.csv.as_mut().expect("csv").finish(),
             Format::Table => {
-                let json = serde_json::json!({ "retorno": std::mem::take(&mut self.table) });
+                let rows = std::mem::take(&mut self.table);
                 let mut out = self.out.take().expect("table writes to out");
-                crate::output::print(Format::Table, self.model, self.formulas, &json, &mut out)?;
+                crate::output::print_table(self.model, &rows, &mut out)?;
                 out.flush()
             }
         }
