@@ -876,6 +876,26 @@ pub fn example_bin(name: &str) -> PathBuf {
     target_dir().join("debug").join("examples").join(name)
 }
 
+/// A CSV text as its header and its records, parsed back.
+pub fn csv_parsed(text: &str) -> (Vec<String>, Vec<csv::StringRecord>) {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let records = reader.records().map(Result::unwrap).collect();
+    (header, records)
+}
+
+/// A listener on a free loopback port, and its URL: for servers a test writes by hand.
+pub async fn loopback() -> (tokio::net::TcpListener, String) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    (listener, url)
+}
+
 /// A whole HTTP/1.1 response (`Connection: close`) with `body`, for servers of canned answers.
 pub fn http_response(status: &str, content_type: &str, body: &[u8]) -> Vec<u8> {
     let mut out = format!(
@@ -922,8 +942,7 @@ pub async fn canned(reply: Vec<u8>) -> (String, std::sync::Arc<std::sync::atomic
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
     use tokio::io::AsyncWriteExt;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let (listener, url) = loopback().await;
     let hits = Arc::new(AtomicUsize::new(0));
     let count = hits.clone();
     tokio::spawn(async move {

@@ -79,16 +79,9 @@ async fn every_format_prints_every_row_as_sent() {
     assert!(lines == sent, "jsonl: other rows");
     // csv: the model's columns first, then the others, a record a row.
     let printed = run("csv").await;
-    let mut reader = csv::Reader::from_reader(printed.as_bytes());
-    let header: Vec<String> = reader
-        .headers()
-        .unwrap()
-        .iter()
-        .map(str::to_owned)
-        .collect();
+    let (header, records) = uscall_tests::csv_parsed(&printed);
     assert_eq!(&header[..Cdr::COLUMNS.len()], Cdr::COLUMNS);
     assert!(header.ends_with(&["custo".into(), "extra.fila".into(), "extra.n".into()]));
-    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(records.len(), 2500);
     let idcti = header.iter().position(|h| h == "idcti").unwrap();
     assert_eq!(&records[2499][idcti], "crm-2499");
@@ -105,8 +98,7 @@ async fn an_answer_cut_after_rows_leaves_them_written_and_fails() {
         uscall_client::fuzzing::php_json_spelling(&json!({ "retorno": rows(3000) }).to_string());
     let escaped = text.replace('&', "&amp;").replace('"', "&quot;");
     let body = uscall_client::fuzzing::nusoap_envelope("cdrSearch", escaped.as_bytes());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let (listener, url) = uscall_tests::loopback().await;
     tokio::spawn(async move {
         while let Ok((mut sock, _)) = listener.accept().await {
             uscall_tests::read_request(&mut sock).await.unwrap();

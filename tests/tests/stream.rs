@@ -158,8 +158,7 @@ async fn refusals_faults_and_retried_failures() {
 async fn a_body_cut_after_rows_ends_the_stream_and_is_not_retried() {
     let json = json!({ "retorno": cdr_rows(3000) }).to_string();
     let body = nusoap_body(&json);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let (listener, url) = uscall_tests::loopback().await;
     let hits = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let counted = hits.clone();
     tokio::spawn(async move {
@@ -248,8 +247,7 @@ fn nusoap_body(json: &str) -> Vec<u8> {
 async fn rows_come_before_the_body_ends() {
     let json = json!({ "retorno": cdr_rows(2000) }).to_string();
     let body = nusoap_body(&json);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let (listener, url) = uscall_tests::loopback().await;
     let release = Arc::new(tokio::sync::Notify::new());
     let hold = release.clone();
     tokio::spawn(async move {

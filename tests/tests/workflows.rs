@@ -66,20 +66,13 @@ fn csv_parses_back_to_the_rows_with_the_model_columns_first() {
         &server,
         &[&["cdr-search", "--format", "csv"][..], &DAY].concat(),
     );
-    let mut reader = csv::Reader::from_reader(out.as_bytes());
-    let header: Vec<String> = reader
-        .headers()
-        .unwrap()
-        .iter()
-        .map(str::to_owned)
-        .collect();
+    let (header, records) = uscall_tests::csv_parsed(&out);
     assert_eq!(
         &header[..4],
         ["bilheteunico", "audio", "datahora", "tipo"],
         "{header:?}"
     );
     let want = cdrs_between("2025-06-02 00:00:00", "2025-06-02 23:59:59");
-    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(records.len(), want.len());
     for (record, row) in records.iter().zip(&want) {
         for (name, value) in header.iter().zip(record.iter()) {

@@ -19,6 +19,16 @@ fn check(body: &[u8], content_type: Option<&str>, sizes: &[usize]) -> Outcome {
     crate::fuzzing::rows_paths_agree(body, content_type, sizes)
 }
 
+/// NuSOAP's answer around `json`, checked in the pieces of every split of `SPLITS`.
+fn at_every_split(json: &[u8], expected: Outcome) -> Vec<u8> {
+    let body = body(json);
+    for sizes in SPLITS {
+        let got = check(&body, LATIN1, sizes);
+        assert_eq!(got, expected, "{}", String::from_utf8_lossy(json));
+    }
+    body
+}
+
 /// The rows of a day of calls, as NuSOAP sends them (`&quot;` for every quote, `\/` for `/`).
 fn cdr_rows(n: usize, name: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
@@ -52,15 +62,7 @@ fn lists_stream_whatever_the_split() {
         b"{\"retorno\":[{\"a\":\"q\\\"],\\\\\"}]}".to_vec(),
     ];
     for json in &shapes {
-        let body = body(json);
-        for sizes in SPLITS {
-            assert_eq!(
-                check(&body, LATIN1, sizes),
-                Outcome::Streamed,
-                "{}",
-                String::from_utf8_lossy(json)
-            );
-        }
+        let body = at_every_split(json, Outcome::Streamed);
         for cut in 1..body.len() {
             assert_eq!(
                 check(&body, None, &[cut, usize::MAX]),
@@ -104,15 +106,7 @@ fn what_is_not_a_plain_list_goes_whole() {
         b"\"text\"",
         b"{\"re\\u0074orno\":[1]}",
     ] {
-        let body = body(json);
-        for sizes in SPLITS {
-            assert_eq!(
-                check(&body, LATIN1, sizes),
-                Outcome::Whole,
-                "{}",
-                String::from_utf8_lossy(json)
-            );
-        }
+        at_every_split(json, Outcome::Whole);
     }
     // Broken after a row: whole when no row is out yet, else an error.
     for json in [&b"{\"retorno\":[1,]}"[..], b"[1,,2]", b"[1 2]"] {
