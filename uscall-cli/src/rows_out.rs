@@ -32,14 +32,15 @@ fn write_err(e: io::Error) -> Failure {
 /// message, a keyed object, an empty list, one read whole) is handed back for the caller to print
 /// as any answer.
 pub(crate) async fn print(
-    mut stream: RawRowStream,
+    stream: RawRowStream,
     printer: &mut RowPrinter,
 ) -> Result<Option<AnswerText>, Failure> {
+    let mut stream = printer.prepare(stream);
     while let Some(item) = stream.next().await {
         match item {
             Ok(RawItem::Row(row)) => {
                 printer.retorno = stream.retorno();
-                printer.raw(&row).map_err(write_err)?;
+                printer.raw(row).map_err(write_err)?;
             }
             Ok(RawItem::Whole(answer)) => return Ok(Some(answer)),
             Err(e) => return Err(printer.broken(e)),
@@ -58,13 +59,14 @@ pub(crate) async fn print(
 /// read whole gives its rows as values (after checking for the service's refusal). The caller
 /// closes the printer after the last window.
 pub(crate) async fn print_window(
-    mut stream: RawRowStream,
+    stream: RawRowStream,
     printer: &mut RowPrinter,
     whole: impl Fn(AnswerText) -> Result<Vec<Value>, Failure>,
 ) -> Result<(), Failure> {
+    let mut stream = printer.prepare(stream);
     while let Some(item) = stream.next().await {
         match item {
-            Ok(RawItem::Row(row)) => printer.raw(&row).map_err(write_err)?,
+            Ok(RawItem::Row(row)) => printer.raw(row).map_err(write_err)?,
             Ok(RawItem::Whole(answer)) => {
                 for row in whole(answer)? {
                     printer.value(row).map_err(write_err)?;
@@ -115,8 +117,17 @@ impl RowPrinter {
         if self.retorno { 2 } else { 1 }
     }
 
+    /// The stream as this format reads it: csv and table print rows as values, so each row is
+    /// parsed once, into its value ([`RawRowStream::as_values`]).
+    fn prepare(&self, stream: RawRowStream) -> RawRowStream {
+        match self.format {
+            Format::Csv | Format::Table => stream.as_values(),
+            Format::Json | Format::Jsonl => stream,
+        }
+    }
+
     /// A streamed row.
-    pub(crate) fn raw(&mut self, row: &RawRow) -> io::Result<()> {
+    pub(crate) fn raw(&mut self, row: RawRow) -> io::Result<()> {
         match self.format {
             Format::Json => {
                 let depth = self.depth();
@@ -129,7 +140,7 @@ impl RowPrinter {
                 self.rows += 1;
                 out.write_all(b"\n")
             }
-            Format::Csv | Format::Table => self.value(row.to_redacted_value()),
+            Format::Csv | Format::Table => self.value(row.into_redacted_value()),
         }
     }
 

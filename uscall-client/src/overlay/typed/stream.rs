@@ -126,6 +126,8 @@ impl<T> Unpin for RowStream<T> {}
 #[must_use = "a stream does nothing until polled"]
 pub struct RawRowStream {
     source: Source,
+    /// Rows are parsed into values as they come (see [`RawRowStream::as_values`]).
+    values: bool,
 }
 
 /// An item of a [`RawRowStream`].
@@ -142,6 +144,8 @@ pub enum RawItem {
 pub struct RawRow {
     index: usize,
     text: String,
+    /// The row parsed, when its stream reads rows as values ([`RawRowStream::as_values`]).
+    value: Option<serde_json::Value>,
     secrets: Arc<Secrets>,
 }
 
@@ -173,7 +177,23 @@ impl RawRow {
 
     /// The row as a JSON value, redacted as [`Response::into_redacted_json`] redacts.
     pub fn to_redacted_value(&self) -> serde_json::Value {
-        let mut value = serde_json::from_str(&self.text).expect("checked to be JSON");
+        let value = match &self.value {
+            Some(value) => value.clone(),
+            None => serde_json::from_str(&self.text).expect("checked to be JSON"),
+        };
+        self.redacted(value)
+    }
+
+    /// [`RawRow::to_redacted_value`], without a copy when the stream read the row as a value.
+    pub fn into_redacted_value(mut self) -> serde_json::Value {
+        let value = match self.value.take() {
+            Some(value) => value,
+            None => serde_json::from_str(&self.text).expect("checked to be JSON"),
+        };
+        self.redacted(value)
+    }
+
+    fn redacted(&self, mut value: serde_json::Value) -> serde_json::Value {
         // Each decoded string is looked at: a secret may be spelled in its decoded text only
         // (`\\u0024...` in the row is `\u0024...` in the string).
         crate::answer::redact_value(&mut value, &self.secrets);
@@ -185,7 +205,15 @@ impl RawRowStream {
     pub(crate) fn open(client: &Client, resolved: Result<(&'static OperationInfo, Args)>) -> Self {
         RawRowStream {
             source: Source::open(client, resolved),
+            values: false,
         }
+    }
+
+    /// Rows will be read as values ([`RawRow::into_redacted_value`]): each is parsed once, into
+    /// its value, rather than checked and parsed again.
+    pub fn as_values(mut self) -> Self {
+        self.values = true;
+        self
     }
 
     /// The next item; `None` at the end of the list. An `Err` is the last item.
@@ -227,10 +255,16 @@ impl RawRowStream {
         Poll::Ready(match ready!(self.source.poll_event(cx)) {
             Event::Row(index, text) => {
                 let secrets = self.source.secrets();
-                match serde_json::from_str::<serde::de::IgnoredAny>(&text) {
-                    Ok(_) => Some(Ok(RawItem::Row(RawRow {
+                let checked = if self.values {
+                    serde_json::from_str::<serde_json::Value>(&text).map(Some)
+                } else {
+                    serde_json::from_str::<serde::de::IgnoredAny>(&text).map(|_| None)
+                };
+                match checked {
+                    Ok(value) => Some(Ok(RawItem::Row(RawRow {
                         index,
                         text,
+                        value,
                         secrets,
                     }))),
                     Err(e) => Some(Err(self.source.fail(Error::Json {
