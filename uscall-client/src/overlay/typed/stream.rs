@@ -227,12 +227,6 @@ impl RawRowStream {
         self.source.retorno
     }
 
-    /// The JSON after the list (`}` and the object's other members, if any), decoded, once the
-    /// stream has ended well.
-    pub fn tail(&self) -> Option<&str> {
-        self.source.tail.as_deref()
-    }
-
     /// The wire name of the operation.
     pub fn operation(&self) -> &'static str {
         self.source.operation

@@ -34,7 +34,9 @@ pub(super) trait Content: TextSink {
 
     /// Called after every run of text: refuses (before any output) a text that grows too big
     /// without giving any.
-    fn check_early(&self) -> Result<(), String>;
+    fn check_early(&self) -> Result<(), String> {
+        Ok(())
+    }
 
     /// Whether the content may commit before any output, to stop keeping a body grown past
     /// [`KEEP_LIMIT`] (a list whose first row is huge); `commit` is then called, after which

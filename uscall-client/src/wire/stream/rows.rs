@@ -393,10 +393,6 @@ impl Content for RowText {
         self.strict_utf8 = strict_utf8;
     }
 
-    fn check_early(&self) -> Result<(), String> {
-        Ok(())
-    }
-
     /// Inside the list: a huge first row is not kept twice.
     fn may_commit(&self) -> bool {
         matches!(
