@@ -6,6 +6,8 @@ use crate::client::{
     Inner, Secret, Settings, without_password,
 };
 use crate::error::{Error, Result};
+use crate::http::exchange::Http;
+use crate::http::own::{Pool, Target};
 use crate::retry::Retries;
 use crate::tls::Tls;
 use std::fmt;
@@ -209,21 +211,37 @@ impl ClientBuilder {
                             .into(),
                     ));
                 }
-                own
+                Http::Reqwest(own)
             }
             None => {
-                let mut http = reqwest::Client::builder()
-                    .connect_timeout(self.connect_timeout)
-                    .redirect(reqwest::redirect::Policy::none())
-                    .user_agent(self.user_agent)
-                    .gzip(true);
-                if let Some(url) = &self.proxy {
-                    let proxy = reqwest::Proxy::all(url.as_str())
-                        .map_err(|e| Error::Config(format!("proxy {}: {e}", shown_proxy(url))))?;
-                    http = http.proxy(proxy);
+                let config = crate::tls::config(&self.tls, &endpoint)?;
+                let proxy =
+                    match &self.proxy {
+                        Some(url) => Some(reqwest::Proxy::all(url.as_str()).map_err(|e| {
+                            Error::Config(format!("proxy {}: {e}", shown_proxy(url)))
+                        })?),
+                        None => None,
+                    };
+                if proxy.is_some() || env_proxy_for(&endpoint) {
+                    // Through a proxy (given, or from the environment as reqwest reads it):
+                    // reqwest carries the calls, with its CONNECT, proxy authentication and
+                    // NO_PROXY. uscall asks for gzip and decompresses it itself.
+                    let mut http = reqwest::Client::builder()
+                        .connect_timeout(self.connect_timeout)
+                        .redirect(reqwest::redirect::Policy::none())
+                        .user_agent(self.user_agent)
+                        .tls_backend_preconfigured(config);
+                    if let Some(proxy) = proxy {
+                        http = http.proxy(proxy);
+                    }
+                    Http::Reqwest(http.build().map_err(|e| Error::Config(e.to_string()))?)
+                } else {
+                    let target = Target::new(&endpoint, Arc::new(config), self.connect_timeout)
+                        .map_err(Error::Config)?;
+                    Http::Own(
+                        Pool::new(&endpoint, target, &self.user_agent).map_err(Error::Config)?,
+                    )
                 }
-                let http = crate::tls::apply(http, &self.tls, &endpoint)?;
-                http.build().map_err(|e| Error::Config(e.to_string()))?
             }
         };
         Ok(Client {
@@ -267,6 +285,17 @@ fn endpoint_url(url: &str) -> Result<Url> {
     }
     parsed.set_fragment(None);
     Ok(parsed)
+}
+
+/// Whether the environment's proxy settings (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and
+/// `NO_PROXY`, as reqwest reads them) send requests to `endpoint` through a proxy.
+fn env_proxy_for(endpoint: &Url) -> bool {
+    let Ok(uri) = endpoint.as_str().parse::<hyper::Uri>() else {
+        return false;
+    };
+    hyper_util::client::proxy::matcher::Matcher::from_env()
+        .intercept(&uri)
+        .is_some()
 }
 
 /// Installs uscall's TLS crypto provider (its `ring` or `aws-lc-rs` feature) as the process

@@ -31,7 +31,7 @@ pub struct Client {
 }
 
 pub(crate) struct Inner {
-    pub(crate) http: reqwest::Client,
+    pub(crate) http: crate::http::exchange::Http,
     pub(crate) endpoint: Url,
     pub(crate) token: Secret,
     pub(crate) settings: Settings,

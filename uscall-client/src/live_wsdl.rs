@@ -42,33 +42,42 @@ impl Client {
     /// Fetches the PBX's WSDL (`GET <endpoint>?wsdl`) with the client's TLS trust, time limit
     /// and body-size limit. Errors name the request `?wsdl` ([`WSDL_REQUEST`]).
     pub async fn fetch_wsdl(&self) -> Result<LiveWsdl> {
-        let mut url = self.inner.endpoint.clone();
-        url.set_query(Some("wsdl"));
-        let mut shown = url.clone();
+        let endpoint = &self.inner.endpoint;
+        let mut shown = endpoint.clone();
+        shown.set_query(Some("wsdl"));
         let _ = shown.set_password(None);
         let _ = shown.set_username("");
         let fail = |e| self.transport_at(WSDL_REQUEST, shown.to_string(), e);
         let started = Instant::now();
+        let timeout = self.inner.settings.timeout;
+        let request = crate::http::exchange::Outgoing {
+            method: hyper::Method::GET,
+            path: endpoint.path(),
+            query: Some("wsdl"),
+            content_type: None,
+            action: None,
+            body: bytes::Bytes::new(),
+            timeout,
+            deadline: crate::transport::deadline_after(timeout),
+        };
         let response = self
             .inner
             .http
-            .get(url.clone())
-            .timeout(self.inner.settings.timeout)
-            .send()
+            .send(endpoint, request)
             .await
             .map_err(fail)?;
         let header = |name| {
             response
-                .headers()
+                .headers
                 .get(name)
-                .and_then(|v| v.to_str().ok())
+                .and_then(|v: &hyper::header::HeaderValue| v.to_str().ok())
                 .map(str::to_owned)
         };
         let (date, server) = (header("date"), header("server"));
         let content_type = header("content-type");
-        let status = response.status().as_u16();
+        let status = response.status;
         let limit = self.inner.settings.max_response_bytes;
-        let bytes = crate::response::body(response, WSDL_REQUEST, limit, fail).await?;
+        let bytes = crate::http::body::body(response, WSDL_REQUEST, limit, fail).await?;
         if !(200..300).contains(&status) {
             let excerpt = crate::text::excerpt(&String::from_utf8_lossy(&bytes), 0);
             return Err(Error::Http {

@@ -6,6 +6,7 @@ mod http;
 mod kinds;
 
 pub use http::HttpError;
+pub(crate) use http::Kind;
 
 pub(crate) use kinds::how_to_check;
 pub use kinds::{RowError, ServiceErrorKind};

@@ -3,9 +3,9 @@
 //! nothing after it is retried), or the body ends, or the decoder hands it back whole, when the
 //! answer is read as any other.
 
-use crate::error::{Error, Result};
+use super::body::{BodyReader, body as read_body};
+use crate::error::{Error, HttpError, Result};
 use crate::meta::OperationInfo;
-use crate::response::BodyReader;
 use crate::stream::StreamError;
 use crate::stream::rows::{RowDecoder, RowsDone, RowsFinished};
 use crate::{Client, text};
@@ -14,8 +14,8 @@ use std::collections::VecDeque;
 /// The most body bytes a trace line shows the head of (as `send_once`'s).
 const TRACE_HEAD: usize = 4 * crate::redact::TRACE_CHARS;
 
-/// How the reading of reqwest's errors is kept with the body: it owns a client.
-type Transport = Box<dyn Fn(reqwest::Error) -> Error + Send + Sync>;
+/// How the reading of the HTTP client's errors is kept with the body: it owns a client.
+type Transport = Box<dyn Fn(HttpError) -> Error + Send + Sync>;
 
 /// What an attempt opened.
 pub(crate) enum RowsOpen {
@@ -56,8 +56,7 @@ impl Client {
         let (response, head) = self.post(op, body).await?;
         let limit = self.inner.settings.max_response_bytes;
         if !(200..300).contains(&head.status) {
-            let bytes =
-                crate::response::body(response, op.name, limit, |e| self.transport(op, e)).await?;
+            let bytes = read_body(response, op.name, limit, |e| self.transport(op, e)).await?;
             return head.read(self, op.name, bytes).map(RowsOpen::Text);
         }
         let charset = head.content_type.as_deref().and_then(text::charset_param);

@@ -4,8 +4,9 @@
 //! module turns the builder's options into its rustls configuration and a refused certificate
 //! into [`Error::Tls`].
 
-use crate::error::{Error, Result};
+use crate::error::{Error, HttpError, Result};
 use std::fmt;
+use tokio_rustls::rustls;
 use url::Url;
 use uscall_tls::Fingerprint;
 
@@ -49,13 +50,9 @@ pub(crate) fn parse_fingerprint(text: &str) -> Result<[u8; 32]> {
         .map_err(|e| Error::Config(e.to_string()))
 }
 
-/// Applies the TLS options to a reqwest builder: always a rustls configuration of our own, so
-/// that a refused certificate can name its fingerprint.
-pub(crate) fn apply(
-    http: reqwest::ClientBuilder,
-    tls: &Tls,
-    endpoint: &Url,
-) -> Result<reqwest::ClientBuilder> {
+/// The rustls configuration for the options: always one of our own (uscall-tls), so that a
+/// refused certificate can name its fingerprint. Warns loudly when verification is off.
+pub(crate) fn config(tls: &Tls, endpoint: &Url) -> Result<rustls::ClientConfig> {
     let config =
         uscall_tls::client_config(&tls.trust()).map_err(|e| Error::Config(e.to_string()))?;
     if tls.insecure {
@@ -64,7 +61,7 @@ pub(crate) fn apply(
             "TLS certificate verification is OFF: the token and all traffic can be read and changed by anyone on the path"
         );
     }
-    Ok(http.tls_backend_preconfigured(config))
+    Ok(config)
 }
 
 /// The [`Error::Tls`] for a request that failed in the TLS handshake, if that is what happened.
@@ -72,7 +69,7 @@ pub(crate) fn apply(
 pub(crate) fn failure(
     operation: &'static str,
     endpoint: &str,
-    source: &reqwest::Error,
+    source: &HttpError,
 ) -> Option<Error> {
     if !source.is_connect() {
         return None;

@@ -1,11 +1,14 @@
 //! One HTTP attempt of a call: post the envelope, read the body, turn it into an answer or error.
 
-use crate::error::{Error, Result};
+use super::body::{BodyReader, body as read_body};
+use super::exchange::{Answer, Outgoing};
+use crate::error::{Error, HttpError, Kind, Result};
 use crate::meta::{OperationInfo, SoapVersion};
-use crate::response::{self, BodyReader, Parsed};
+use crate::response::{self, Parsed};
 use crate::stream::{Finished, RecordingStream, StreamError};
 use crate::{Client, charset, text};
-use reqwest::header::{CONTENT_TYPE, HeaderValue, LOCATION};
+use hyper::Method;
+use hyper::header::{CONTENT_TYPE, HeaderValue, LOCATION};
 use std::borrow::Cow;
 use std::time::{Duration, Instant};
 
@@ -47,7 +50,7 @@ impl Client {
             .then(|| crate::redact::Secrets::of_request(&body, &self.inner.token.0));
         let (response, head) = self.post(op, body).await?;
         let limit = self.inner.settings.max_response_bytes;
-        let bytes = response::body(response, op.name, limit, |e| self.transport(op, e)).await?;
+        let bytes = read_body(response, op.name, limit, |e| self.transport(op, e)).await?;
         tracing::Span::current().record("response_bytes", bytes.len());
         if let Some(secrets) = &secrets {
             // A bounded head of the body, never all of it: a trace line must not hold a copy of
@@ -110,7 +113,7 @@ impl Client {
         let limit = self.inner.settings.max_response_bytes;
         let token = self.inner.token.0.as_str();
         if !(200..300).contains(&head.status) {
-            let bytes = response::body(response, op.name, limit, |e| self.transport(op, e)).await?;
+            let bytes = read_body(response, op.name, limit, |e| self.transport(op, e)).await?;
             return head.read(self, op.name, bytes).map(Download::Text);
         }
         let charset = head.content_type.as_deref().and_then(text::charset_param);
@@ -167,50 +170,60 @@ impl Client {
         }
     }
 
-    /// Posts the envelope; gives the response, its body unread, and what its head says.
+    /// Posts the envelope; gives the answer, its body unread, and what its head says.
     pub(super) async fn post(
         &self,
         op: &'static OperationInfo,
         body: String,
-    ) -> Result<(reqwest::Response, Head)> {
-        let endpoint = self.endpoint_of(op);
-        let request = match op.soap_version {
-            SoapVersion::Soap11 => self
-                .inner
-                .http
-                .post(endpoint)
-                .header(CONTENT_TYPE, "text/xml; charset=utf-8")
-                .header("SOAPAction", format!("\"{}\"", op.soap_action)),
-            SoapVersion::Soap12 => self.inner.http.post(endpoint).header(
-                CONTENT_TYPE,
-                format!(
+    ) -> Result<(Answer, Head)> {
+        let built = |e: hyper::header::InvalidHeaderValue| {
+            self.transport(op, HttpError::own(Kind::Build, Some(e.into())))
+        };
+        let (content_type, action) = match op.soap_version {
+            SoapVersion::Soap11 => (
+                HeaderValue::from_static("text/xml; charset=utf-8"),
+                Some(HeaderValue::try_from(format!("\"{}\"", op.soap_action)).map_err(built)?),
+            ),
+            SoapVersion::Soap12 => (
+                HeaderValue::try_from(format!(
                     "application/soap+xml; charset=utf-8; action=\"{}\"",
                     op.soap_action
-                ),
+                ))
+                .map_err(built)?,
+                None,
             ),
         };
-        let response = request
-            .timeout(self.inner.settings.timeout)
-            .body(body)
-            .send()
+        let timeout = self.inner.settings.timeout;
+        let endpoint = &self.inner.endpoint;
+        let outgoing = Outgoing {
+            method: Method::POST,
+            path: op.path.unwrap_or_else(|| endpoint.path()),
+            query: endpoint.query(),
+            content_type: Some(content_type),
+            action,
+            body: body.into(),
+            timeout,
+            deadline: deadline_after(timeout),
+        };
+        let answer = self
+            .inner
+            .http
+            .send(endpoint, outgoing)
             .await
             .map_err(|e| self.transport(op, e))?;
+        let header = |name| {
+            answer
+                .headers
+                .get(name)
+                .map(|v: &HeaderValue| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        };
         let head = Head {
-            status: response.status().as_u16(),
-            content_type: response
-                .headers()
-                .get(CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned),
-            location: response
-                .headers()
-                .get(LOCATION)
-                .map(HeaderValue::as_bytes)
-                .map(String::from_utf8_lossy)
-                .map(|l| l.into_owned()),
+            status: answer.status,
+            content_type: header(CONTENT_TYPE),
+            location: header(LOCATION),
         };
         tracing::Span::current().record("http_status", head.status);
-        Ok((response, head))
+        Ok((answer, head))
     }
 
     /// Where `op` is posted: the client's endpoint, or for an operation of another service in
@@ -232,17 +245,17 @@ impl Client {
         endpoint.to_string()
     }
 
-    pub(super) fn transport(&self, op: &'static OperationInfo, source: reqwest::Error) -> Error {
+    pub(super) fn transport(&self, op: &'static OperationInfo, source: HttpError) -> Error {
         self.transport_at(op.name, self.shown_endpoint(op), source)
     }
 
     /// The error for a request about `operation` to `endpoint` (shown without credentials)
-    /// that failed in reqwest: TLS, timeout, a malformed head, or the transport itself.
+    /// that failed in the HTTP client: TLS, timeout, a malformed head, or the transport itself.
     pub(crate) fn transport_at(
         &self,
         operation: &'static str,
         endpoint: String,
-        source: reqwest::Error,
+        source: HttpError,
     ) -> Error {
         if let Some(tls) = crate::tls::failure(operation, &endpoint, &source) {
             tls
@@ -250,9 +263,9 @@ impl Client {
             Error::Timeout {
                 operation,
                 endpoint,
-                source: Some(crate::error::HttpError::new(source)),
+                source: Some(source),
             }
-        } else if let Some(parse) = malformed_head(&source) {
+        } else if let Some(parse) = source.malformed_head() {
             // The server answered, but not in HTTP: an unreadable answer, not a network
             // failure, and sending again would only get the same.
             Error::Malformed {
@@ -264,7 +277,7 @@ impl Client {
             Error::Transport {
                 operation,
                 endpoint,
-                source: crate::error::HttpError::new(source),
+                source,
             }
         }
     }
@@ -358,7 +371,7 @@ pub(crate) fn read(
         excerpt: crate::redact::redact(&excerpt, token),
     };
     if (300..400).contains(&status) {
-        let reason = reqwest::StatusCode::from_u16(status)
+        let reason = hyper::StatusCode::from_u16(status)
             .ok()
             .and_then(|s| s.canonical_reason())
             .unwrap_or("a redirection");
@@ -443,19 +456,6 @@ pub(crate) fn read(
         }),
         (_, false) => Err(http_error(text::excerpt(&decoded, 0))),
     }
-}
-
-/// The parser's complaint when what failed is the server's HTTP head (a bad status line or
-/// header), not the connection.
-fn malformed_head(error: &reqwest::Error) -> Option<&hyper::Error> {
-    let mut next = std::error::Error::source(error);
-    while let Some(e) = next {
-        if let Some(hyper) = e.downcast_ref::<hyper::Error>() {
-            return hyper.is_parse().then_some(hyper);
-        }
-        next = e.source();
-    }
-    None
 }
 
 #[cfg(test)]

@@ -1,17 +1,15 @@
-//! Reads a SOAP response: the body within its size limit, then the return part's text or the
-//! Fault, refusing anything else (DTDs, undefined entities, characters XML 1.0 forbids, nesting
-//! deeper than [`MAX_DEPTH`], a Body that holds more than one answer).
+//! Reads a SOAP response's body: the return part's text or the Fault, refusing anything else
+//! (DTDs, undefined entities, characters XML 1.0 forbids, nesting deeper than [`MAX_DEPTH`], a
+//! Body that holds more than one answer).
 
 use crate::error::Fault;
 use std::borrow::Cow;
 
-mod body;
 mod chars;
 mod owned;
 mod parser;
 mod refs;
 
-pub(crate) use body::{BodyReader, body};
 use chars::{entity, unescape, unescape_into};
 pub(crate) use chars::{forbidden_characters, is_xml_char};
 pub(crate) use owned::parse_owned;
