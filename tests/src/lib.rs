@@ -959,3 +959,27 @@ pub async fn canned(reply: Vec<u8>) -> (String, std::sync::Arc<std::sync::atomic
     });
     (url, hits)
 }
+
+/// The operation named by `SOAPAction: "urn:wsuscall#startCall"` in a request head.
+pub fn soap_operation(head: &str) -> String {
+    let action = header(head, "soapaction")
+        .unwrap_or_default()
+        .trim_matches('"');
+    action.rsplit('#').next().unwrap_or(action).to_owned()
+}
+
+/// A NuSOAP-style answer body to `operation` (the JSON escaped inside `<return>`,
+/// ISO-8859-1): two extensions for getExtens, a confirmation for anything else.
+pub fn nusoap_ok_body(operation: &str) -> Vec<u8> {
+    let json = match operation {
+        "getExtens" => {
+            r#"{"retorno":[{"num":"2001","tipo":"pbx","nome":"Recepcao"},{"num":"2002","tipo":"pbx","nome":"Financeiro"}]}"#
+        }
+        _ => r#"{"retorno":"Chamada efetuada"}"#,
+    };
+    let escaped = json.replace('"', "&quot;");
+    format!(
+        "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><SOAP-ENV:Envelope SOAP-ENV:encodingStyle=\"http://schemas.xmlsoap.org/soap/encoding/\" xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:SOAP-ENC=\"http://schemas.xmlsoap.org/soap/encoding/\"><SOAP-ENV:Body><ns1:{operation}Response xmlns:ns1=\"urn:wsuscall\"><return xsi:type=\"xsd:string\">{escaped}</return></ns1:{operation}Response></SOAP-ENV:Body></SOAP-ENV:Envelope>"
+    )
+    .into_bytes()
+}

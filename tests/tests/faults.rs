@@ -202,30 +202,16 @@ fn reset(sock: TcpStream) {
     drop(sock);
 }
 
-/// The operation named by `SOAPAction: "urn:wsuscall#startCall"`.
-fn soap_operation(head: &str) -> String {
-    let action = header(head, "soapaction")
-        .unwrap_or_default()
-        .trim_matches('"');
-    action.rsplit('#').next().unwrap_or(action).to_owned()
-}
-
 use uscall_tests::http_response as http;
-use uscall_tests::{canned, header, read_request};
+use uscall_tests::{canned, read_request, soap_operation};
 
-/// A NuSOAP-style answer: the JSON escaped inside `<return>`, ISO-8859-1.
+/// A NuSOAP-style answer, closing the connection.
 fn ok_answer(operation: &str) -> Vec<u8> {
-    let json = match operation {
-        "getExtens" => {
-            r#"{"retorno":[{"num":"2001","tipo":"pbx","nome":"Recepcao"},{"num":"2002","tipo":"pbx","nome":"Financeiro"}]}"#
-        }
-        _ => r#"{"retorno":"Chamada efetuada"}"#,
-    };
-    let escaped = json.replace('"', "&quot;");
-    let body = format!(
-        "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><SOAP-ENV:Envelope SOAP-ENV:encodingStyle=\"http://schemas.xmlsoap.org/soap/encoding/\" xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:SOAP-ENC=\"http://schemas.xmlsoap.org/soap/encoding/\"><SOAP-ENV:Body><ns1:{operation}Response xmlns:ns1=\"urn:wsuscall\"><return xsi:type=\"xsd:string\">{escaped}</return></ns1:{operation}Response></SOAP-ENV:Body></SOAP-ENV:Envelope>"
-    );
-    http("200 OK", "text/xml; charset=ISO-8859-1", body.as_bytes())
+    http(
+        "200 OK",
+        "text/xml; charset=ISO-8859-1",
+        &uscall_tests::nusoap_ok_body(operation),
+    )
 }
 
 /// The error an action gets when the PBX may have acted: says so, names the check, and keeps
