@@ -130,3 +130,52 @@ async fn an_answer_cut_after_rows_leaves_them_written_and_fails() {
         assert!(written > 500, "{format}: {written}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn csv_and_table_rows_are_decoded_and_redacted_as_they_stream() {
+    let pbx = Pbx::start().await.unwrap();
+    let token = pbx.token();
+    let sent: Vec<Value> = (0..1500)
+        .map(|i| {
+            json!({
+                "bilheteunico": format!("id-{i}"),
+                "origem": "São \"Paulo\" \\ fim",
+                "eco": format!("token={token}"),
+                "senha": "s3cr3t-{i}",
+                "vazio": {},
+                "filas": ["900", token],
+                "n": i,
+                "frac": 1.5,
+            })
+        })
+        .collect();
+    pbx.on("cdrSearch")
+        .reply(Reply::Retorno(Value::Array(sent.clone())));
+    for format in ["csv", "table"] {
+        let out = uscall(&pbx.url(), &token, &["cdr-search", "--format", format]).await;
+        assert!(out.status.success(), "{format}");
+        let printed = String::from_utf8(out.stdout).unwrap();
+        assert!(!printed.contains(&token), "{format}: the token is printed");
+        assert!(
+            !printed.contains("s3cr3t"),
+            "{format}: a password is printed"
+        );
+        if format == "table" {
+            assert_eq!(printed.lines().count(), 1501);
+            continue;
+        }
+        let (header, records) = uscall_tests::csv_parsed(&printed);
+        let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+        assert_eq!(records.len(), 1500);
+        for (i, record) in records.iter().enumerate() {
+            assert_eq!(&record[col("bilheteunico")], format!("id-{i}"));
+            assert_eq!(&record[col("origem")], "São \"Paulo\" \\ fim");
+            assert_eq!(&record[col("eco")], "token=<redacted>");
+            assert_eq!(&record[col("senha")], "<redacted>");
+            assert_eq!(&record[col("vazio")], "{}");
+            assert_eq!(&record[col("filas")], r#"["900","<redacted>"]"#);
+            assert_eq!(&record[col("n")], i.to_string());
+            assert_eq!(&record[col("frac")], "1.5");
+        }
+    }
+}

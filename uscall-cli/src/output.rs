@@ -8,8 +8,8 @@
 
 use crate::sanitize::{self, Formulas};
 use serde_json::{Map, Value};
-use std::borrow::Cow;
 use std::io::{self, Write};
+use uscall_client::flat::FlatRow;
 
 /// Whether `--format json` (or `USCALL_FORMAT=json`) was asked for, rather than defaulted: for
 /// commands whose own output is text unless JSON is asked for (`uscall doctor`).
@@ -72,7 +72,7 @@ pub struct Writer<W: Write> {
     csv: Option<csv::Writer<W>>,
     out: Option<W>,
     /// CSV rows held until the header is known.
-    pending: Vec<Value>,
+    pending: Vec<FlatRow<'static>>,
 }
 
 impl<W: Write> Writer<W> {
@@ -101,27 +101,31 @@ impl<W: Write> Writer<W> {
     /// Writes a batch of rows. For CSV the header comes from the first batch: the model's
     /// columns, then the keys it has that the model does not know.
     pub fn rows(&mut self, rows: &[Value]) -> io::Result<()> {
-        self.header(rows)?;
-        for row in rows {
-            self.write_row(row)?;
+        match self.format {
+            Format::Csv => {
+                let flats: Vec<FlatRow<'_>> = rows.iter().map(FlatRow::of_value).collect();
+                self.header(&flats)?;
+                flats.iter().try_for_each(|flat| self.write_flat(flat))?;
+            }
+            _ => rows.iter().try_for_each(|row| self.write_jsonl(row))?,
         }
         self.flush()
     }
 
-    /// Writes one row of rows that come one at a time; for CSV the header comes from the first
+    /// Writes one CSV row of rows that come one at a time; the header comes from the first
     /// thousand. Call [`Writer::finish`] after the last.
-    pub fn row(&mut self, row: Value) -> io::Result<()> {
-        if self.format == Format::Csv && self.columns.is_none() {
-            self.pending.push(row);
+    pub fn flat(&mut self, row: FlatRow<'_>) -> io::Result<()> {
+        if self.columns.is_none() {
+            self.pending.push(row.into_owned());
             if self.pending.len() < HEADER_ROWS {
                 return Ok(());
             }
             return self.release();
         }
-        self.write_row(&row)
+        self.write_flat(&row)
     }
 
-    /// After the last [`Writer::row`]: writes what is held, and flushes.
+    /// After the last [`Writer::flat`]: writes what is held, and flushes.
     pub fn finish(&mut self) -> io::Result<()> {
         self.release()?;
         self.flush()
@@ -130,11 +134,11 @@ impl<W: Write> Writer<W> {
     fn release(&mut self) -> io::Result<()> {
         let pending = std::mem::take(&mut self.pending);
         self.header(&pending)?;
-        pending.iter().try_for_each(|row| self.write_row(row))
+        pending.iter().try_for_each(|row| self.write_flat(row))
     }
 
     /// The CSV header, once: the model's columns, then the keys of `rows` it does not know.
-    fn header(&mut self, rows: &[Value]) -> io::Result<()> {
+    fn header(&mut self, rows: &[FlatRow<'_>]) -> io::Result<()> {
         if self.format == Format::Csv && self.columns.is_none() {
             let cols = columns(self.model, rows);
             let header = cols.iter().map(|c| c.as_str());
@@ -144,46 +148,44 @@ impl<W: Write> Writer<W> {
         Ok(())
     }
 
-    fn write_row(&mut self, row: &Value) -> io::Result<()> {
-        match self.format {
-            Format::Jsonl => {
-                let out = self.out.as_mut().expect("jsonl writes to out");
-                sanitize::write_json(&mut *out, row, false)?;
-                out.write_all(b"\n")
+    fn write_jsonl(&mut self, row: &Value) -> io::Result<()> {
+        let out = self.out.as_mut().expect("jsonl writes to out");
+        sanitize::write_json(&mut *out, row, false)?;
+        out.write_all(b"\n")
+    }
+
+    fn write_flat(&mut self, flat: &FlatRow<'_>) -> io::Result<()> {
+        let cols = self.columns.as_ref().expect("the header is written first");
+        let csv = self.csv.as_mut().expect("csv");
+        let (mut hint, mut found) = (0, 0);
+        let mut cells: Vec<&str> = cols
+            .iter()
+            .map(|c| {
+                let cell = flat.get_near(c, &mut hint);
+                found += usize::from(cell.is_some());
+                cell.unwrap_or("")
+            })
+            .collect();
+        if found < flat.len() {
+            let extra: Vec<&str> = flat
+                .keys()
+                .filter(|k| !cols.iter().any(|c| c == k))
+                .collect();
+            if !extra.is_empty() {
+                // The header is written; a key first seen later would be lost silently.
+                return Err(io::Error::other(format!(
+                    "a later row has keys the CSV header lacks: {}; use --format jsonl",
+                    extra
+                        .iter()
+                        .map(|s| sanitize::for_terminal(s))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
             }
-            Format::Csv => {
-                let cols = self.columns.as_ref().expect("the header is written first");
-                let csv = self.csv.as_mut().expect("csv");
-                let flat = flatten(row);
-                let (mut hint, mut found) = (0, 0);
-                let cells: Vec<&str> = cols
-                    .iter()
-                    .map(|c| {
-                        let cell = flat.get_near(c, &mut hint);
-                        found += usize::from(cell.is_some());
-                        cell.unwrap_or("")
-                    })
-                    .collect();
-                if found < flat.len() {
-                    // The header is written; a key first seen later would be lost silently.
-                    let extra: Vec<&str> = flat
-                        .keys()
-                        .filter(|k| !cols.iter().any(|c| c == k))
-                        .collect();
-                    return Err(io::Error::other(format!(
-                        "a later row has keys the CSV header lacks: {}; use --format jsonl",
-                        extra
-                            .iter()
-                            .map(|s| sanitize::for_terminal(s))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )));
-                }
-                let cells = cells.into_iter();
-                Ok(csv_record(csv, self.formulas, cells)?)
-            }
-            Format::Json | Format::Table => unreachable!("not a streaming format"),
+            // A member named twice: the last one, as a JSON object keeps it.
+            cells = cols.iter().map(|c| flat.get(c).unwrap_or("")).collect();
         }
+        Ok(csv_record(csv, self.formulas, cells.into_iter())?)
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -223,14 +225,18 @@ pub fn print(
         Format::Jsonl | Format::Csv => {
             Writer::new(format, model, formulas, out).rows(&rows_of(json))
         }
-        Format::Table => print_table(model, &rows_of(json), out),
+        Format::Table => {
+            let rows = rows_of(json);
+            let flats: Vec<FlatRow<'_>> = rows.iter().map(FlatRow::of_value).collect();
+            print_table(model, &flats, out)
+        }
     }
 }
 
 /// Prints rows as an aligned text table, the model's columns first.
 pub fn print_table(
     model: Option<&'static [&'static str]>,
-    rows: &[Value],
+    rows: &[FlatRow<'_>],
     out: &mut impl Write,
 ) -> io::Result<()> {
     let cols = columns(model, rows);
@@ -239,8 +245,7 @@ pub fn print_table(
     // A table is for reading in a terminal: every control character is escaped, line
     // breaks and tabs too, so each row stays one aligned line.
     table.set_header(cols.iter().map(|c| sanitize::for_terminal(c)));
-    for row in rows {
-        let flat = flatten(row);
+    for flat in rows {
         table.add_row(
             cols.iter()
                 .map(|c| sanitize::for_terminal(flat.get(c).unwrap_or(""))),
@@ -257,14 +262,14 @@ pub fn print_table(
 }
 
 /// The model's columns, then the other keys in order of first appearance.
-fn columns(model: Option<&'static [&'static str]>, rows: &[Value]) -> Vec<String> {
+fn columns(model: Option<&'static [&'static str]>, rows: &[FlatRow<'_>]) -> Vec<String> {
     let mut cols: Vec<String> = model
         .unwrap_or_default()
         .iter()
         .map(|c| (*c).to_owned())
         .collect();
     for row in rows {
-        for key in flatten(row).keys() {
+        for key in row.keys() {
             if !cols.iter().any(|c| c == key) {
                 cols.push(key.to_owned());
             }
@@ -274,74 +279,6 @@ fn columns(model: Option<&'static [&'static str]>, rows: &[Value]) -> Vec<String
         cols.push("retorno".into());
     }
     cols
-}
-
-/// A row as column → text: nested objects become `parent.child` columns, lists stay compact
-/// JSON in one cell, strings are written as they are, `null` as an empty cell. Keys and strings
-/// are borrowed from the row.
-fn flatten(row: &Value) -> indexmap_like::Flat<'_> {
-    let mut flat = indexmap_like::Flat::default();
-    match row {
-        Value::Object(map) => flatten_into(&mut flat, "", map),
-        other => flat.insert(Cow::Borrowed("retorno"), cell(other)),
-    }
-    flat
-}
-
-fn flatten_into<'v>(flat: &mut indexmap_like::Flat<'v>, prefix: &str, map: &'v Map<String, Value>) {
-    for (k, v) in map {
-        let key = if prefix.is_empty() {
-            Cow::Borrowed(k.as_str())
-        } else {
-            Cow::Owned(format!("{prefix}.{k}"))
-        };
-        match v {
-            Value::Object(inner) if !inner.is_empty() => flatten_into(flat, &key, inner),
-            other => flat.insert(key, cell(other)),
-        }
-    }
-}
-
-fn cell(v: &Value) -> Cow<'_, str> {
-    match v {
-        Value::String(s) => Cow::Borrowed(s),
-        Value::Null => Cow::Borrowed(""),
-        other => Cow::Owned(other.to_string()),
-    }
-}
-
-/// An insertion-ordered string map (serde_json's `preserve_order` map would do, but its values
-/// are JSON; this keeps the flattened text).
-mod indexmap_like {
-    use std::borrow::Cow;
-
-    #[derive(Default)]
-    pub struct Flat<'v>(Vec<(Cow<'v, str>, Cow<'v, str>)>);
-
-    impl<'v> Flat<'v> {
-        pub fn insert(&mut self, k: Cow<'v, str>, v: Cow<'v, str>) {
-            self.0.push((k, v));
-        }
-        /// The text of column `k`; `hint` is where to look first (rows of one answer mostly
-        /// hold their keys in the header's order), and is moved past what is found.
-        pub fn get_near(&self, k: &str, hint: &mut usize) -> Option<&str> {
-            let at = match self.0.get(*hint) {
-                Some((key, _)) if key == k => *hint,
-                _ => self.0.iter().position(|(key, _)| key == k)?,
-            };
-            *hint = at + 1;
-            Some(&self.0[at].1)
-        }
-        pub fn get(&self, k: &str) -> Option<&str> {
-            self.0.iter().find(|(key, _)| key == k).map(|(_, v)| &**v)
-        }
-        pub fn keys(&self) -> impl Iterator<Item = &str> {
-            self.0.iter().map(|(k, _)| &**k)
-        }
-        pub fn len(&self) -> usize {
-            self.0.len()
-        }
-    }
 }
 
 #[cfg(test)]

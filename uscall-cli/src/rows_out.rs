@@ -11,6 +11,7 @@ use crate::sanitize::{self, Formulas};
 use crate::{Failure, describe};
 use serde_json::Value;
 use std::io::{self, BufWriter, Write};
+use uscall_client::flat::FlatRow;
 use uscall_client::typed::{RawItem, RawRow, RawRowStream};
 use uscall_client::{AnswerText, models};
 
@@ -32,10 +33,9 @@ fn write_err(e: io::Error) -> Failure {
 /// message, a keyed object, an empty list, one read whole) is handed back for the caller to print
 /// as any answer.
 pub(crate) async fn print(
-    stream: RawRowStream,
+    mut stream: RawRowStream,
     printer: &mut RowPrinter,
 ) -> Result<Option<AnswerText>, Failure> {
-    let mut stream = printer.prepare(stream);
     while let Some(item) = stream.next().await {
         match item {
             Ok(RawItem::Row(row)) => {
@@ -59,11 +59,10 @@ pub(crate) async fn print(
 /// read whole gives its rows as values (after checking for the service's refusal). The caller
 /// closes the printer after the last window.
 pub(crate) async fn print_window(
-    stream: RawRowStream,
+    mut stream: RawRowStream,
     printer: &mut RowPrinter,
     whole: impl Fn(AnswerText) -> Result<Vec<Value>, Failure>,
 ) -> Result<(), Failure> {
-    let mut stream = printer.prepare(stream);
     while let Some(item) = stream.next().await {
         match item {
             Ok(RawItem::Row(row)) => printer.raw(row).map_err(write_err)?,
@@ -85,7 +84,7 @@ pub(crate) struct RowPrinter {
     /// json and jsonl.
     out: Option<Out>,
     csv: Option<Writer<Out>>,
-    table: Vec<Value>,
+    table: Vec<FlatRow<'static>>,
     rows: usize,
     /// json: whether the rows are under `retorno` (else a bare list).
     retorno: bool,
@@ -117,15 +116,6 @@ impl RowPrinter {
         if self.retorno { 2 } else { 1 }
     }
 
-    /// The stream as this format reads it: csv and table print rows as values, so each row is
-    /// parsed once, into its value ([`RawRowStream::as_values`]).
-    fn prepare(&self, stream: RawRowStream) -> RawRowStream {
-        match self.format {
-            Format::Csv | Format::Table => stream.as_values(),
-            Format::Json | Format::Jsonl => stream,
-        }
-    }
-
     /// A streamed row.
     pub(crate) fn raw(&mut self, row: RawRow) -> io::Result<()> {
         match self.format {
@@ -140,7 +130,15 @@ impl RowPrinter {
                 self.rows += 1;
                 out.write_all(b"\n")
             }
-            Format::Csv | Format::Table => self.value(row.into_redacted_value()),
+            Format::Csv => {
+                self.rows += 1;
+                self.csv.as_mut().expect("csv").flat(row.flat())
+            }
+            Format::Table => {
+                self.rows += 1;
+                self.table.push(row.flat().into_owned());
+                Ok(())
+            }
         }
     }
 
@@ -170,11 +168,14 @@ impl RowPrinter {
             }
             Format::Csv => {
                 self.rows += 1;
-                self.csv.as_mut().expect("csv").row(row)
+                self.csv
+                    .as_mut()
+                    .expect("csv")
+                    .flat(FlatRow::of_value(&row))
             }
             Format::Table => {
                 self.rows += 1;
-                self.table.push(row);
+                self.table.push(FlatRow::of_value(&row).into_owned());
                 Ok(())
             }
         }

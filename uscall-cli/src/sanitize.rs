@@ -74,6 +74,10 @@ fn is_plain_number(text: &str) -> bool {
 
 /// `text` with each control character that `keep` does not keep written as a visible escape.
 fn escape(text: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str> {
+    // Printable ASCII holds no control character: looked at a byte at a time, without decoding.
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return Cow::Borrowed(text);
+    }
     if !text.chars().any(|c| is_control(c) && !keep(c)) {
         return Cow::Borrowed(text);
     }

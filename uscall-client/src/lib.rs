@@ -7,6 +7,7 @@ mod builder;
 mod client;
 mod dry_run;
 mod error;
+pub mod flat;
 #[doc(hidden)]
 pub mod fuzzing;
 #[rustfmt::skip]

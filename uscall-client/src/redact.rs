@@ -40,11 +40,19 @@ const MAX_ENCODED_PER_BYTE: usize = 12;
 /// Whether a part, element or JSON key named `name` holds a secret: the token, or a password
 /// (agentLogin's `senhamd5`, and any name with `senha`, `password` or `passwd` in it).
 pub(crate) fn is_secret_name(name: &str) -> bool {
-    // ASCII case ignored, with no lower-cased copy: every key of every row printed comes here.
+    // ASCII case ignored, with no lower-cased copy, and each name looked for only where its
+    // first letter is: every key of every row printed comes here.
     let name = name.as_bytes();
-    [&b"token"[..], b"senha", b"password", b"passwd"]
-        .iter()
-        .any(|s| name.windows(s.len()).any(|w| w.eq_ignore_ascii_case(s)))
+    let at = |i: usize, word: &[u8]| {
+        name.get(i..i + word.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(word))
+    };
+    (0..name.len()).any(|i| match name[i].to_ascii_lowercase() {
+        b't' => at(i, b"token"),
+        b's' => at(i, b"senha"),
+        b'p' => at(i, b"passwd") || at(i, b"password"),
+        _ => false,
+    })
 }
 
 /// The secrets of one call, and the one place text is cleaned of them before it reaches a log

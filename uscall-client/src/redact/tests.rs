@@ -248,3 +248,38 @@ proptest! {
         prop_assert!(!shown.chars().any(|c| c.is_control() && c != '\n' && c != '\t'));
     }
 }
+
+#[test]
+fn secret_names_are_found_anywhere_in_any_case() {
+    for name in [
+        "token",
+        "TOKEN",
+        "x_Token",
+        "senhamd5",
+        "SenhaMD5",
+        "password",
+        "user_PASSWORD",
+        "passwd",
+        "pPasswd",
+        "ttoken",
+        "ssenha",
+    ] {
+        assert!(is_secret_name(name), "{name}");
+    }
+    for name in [
+        "",
+        "t",
+        "toke",
+        "tokn",
+        "senh",
+        "passw",
+        "pass",
+        "nome",
+        "agente",
+        "s",
+        "p",
+        "é_token_",
+    ] {
+        assert_eq!(is_secret_name(name), name.contains("token"), "{name}");
+    }
+}

@@ -126,8 +126,6 @@ impl<T> Unpin for RowStream<T> {}
 #[must_use = "a stream does nothing until polled"]
 pub struct RawRowStream {
     source: Source,
-    /// Rows are parsed into values as they come (see [`RawRowStream::as_values`]).
-    values: bool,
 }
 
 /// An item of a [`RawRowStream`].
@@ -144,8 +142,6 @@ pub enum RawItem {
 pub struct RawRow {
     index: usize,
     text: String,
-    /// The row parsed, when its stream reads rows as values ([`RawRowStream::as_values`]).
-    value: Option<serde_json::Value>,
     secrets: Arc<Secrets>,
 }
 
@@ -175,22 +171,15 @@ impl RawRow {
         crate::json_print::write_at(&self.text, &self.secrets, pretty, depth, out)
     }
 
-    /// The row as a JSON value, redacted as [`Response::into_redacted_json`] redacts.
-    pub fn to_redacted_value(&self) -> serde_json::Value {
-        let value = match &self.value {
-            Some(value) => value.clone(),
-            None => serde_json::from_str(&self.text).expect("checked to be JSON"),
-        };
-        self.redacted(value)
+    /// The row's cells for a spreadsheet or a table (see [`crate::flat`]), read straight from
+    /// its text and redacted as [`RawRow::to_redacted_value`] redacts.
+    pub fn flat(&self) -> crate::flat::FlatRow<'_> {
+        crate::flat::FlatRow::of_text(&self.text, &self.secrets).expect("checked to be JSON")
     }
 
-    /// [`RawRow::to_redacted_value`], without a copy when the stream read the row as a value.
-    pub fn into_redacted_value(mut self) -> serde_json::Value {
-        let value = match self.value.take() {
-            Some(value) => value,
-            None => serde_json::from_str(&self.text).expect("checked to be JSON"),
-        };
-        self.redacted(value)
+    /// The row as a JSON value, redacted as [`Response::into_redacted_json`] redacts.
+    pub fn to_redacted_value(&self) -> serde_json::Value {
+        self.redacted(serde_json::from_str(&self.text).expect("checked to be JSON"))
     }
 
     fn redacted(&self, mut value: serde_json::Value) -> serde_json::Value {
@@ -205,15 +194,7 @@ impl RawRowStream {
     pub(crate) fn open(client: &Client, resolved: Result<(&'static OperationInfo, Args)>) -> Self {
         RawRowStream {
             source: Source::open(client, resolved),
-            values: false,
         }
-    }
-
-    /// Rows will be read as values ([`RawRow::into_redacted_value`]): each is parsed once, into
-    /// its value, rather than checked and parsed again.
-    pub fn as_values(mut self) -> Self {
-        self.values = true;
-        self
     }
 
     /// The next item; `None` at the end of the list. An `Err` is the last item.
@@ -249,16 +230,10 @@ impl RawRowStream {
         Poll::Ready(match ready!(self.source.poll_event(cx)) {
             Event::Row(index, text) => {
                 let secrets = self.source.secrets();
-                let checked = if self.values {
-                    serde_json::from_str::<serde_json::Value>(&text).map(Some)
-                } else {
-                    serde_json::from_str::<serde::de::IgnoredAny>(&text).map(|_| None)
-                };
-                match checked {
-                    Ok(value) => Some(Ok(RawItem::Row(RawRow {
+                match serde_json::from_str::<serde::de::IgnoredAny>(&text) {
+                    Ok(_) => Some(Ok(RawItem::Row(RawRow {
                         index,
                         text,
-                        value,
                         secrets,
                     }))),
                     Err(e) => Some(Err(self.source.fail(Error::Json {
