@@ -50,6 +50,18 @@ fn settings_that_cannot_be_taken_are_reported_by_build() {
         message.contains("hex") && message.contains("ca.pem"),
         "{message}"
     );
+    // An http endpoint makes no TLS connection, and still refuses TLS options that cannot be
+    // taken: a CA that holds no certificate, pins beside switching verification off.
+    for url in ["http://pbx.example", "https://pbx.example"] {
+        let message = config(Client::builder(url).ca_cert_pem("not a certificate"));
+        assert!(message.contains("no PEM certificate"), "{url}: {message}");
+        let message = config(
+            Client::builder(url)
+                .pin_sha256(&"00".repeat(32))
+                .danger_accept_invalid_certs(true),
+        );
+        assert!(message.contains("contradict"), "{url}: {message}");
+    }
     let message = config(Client::builder("https://pbx.example").proxy("http://user:s3cret@[::1"));
     assert!(message.starts_with("proxy "), "{message}");
     assert!(!message.contains("s3cret"), "{message}");

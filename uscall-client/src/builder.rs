@@ -214,7 +214,6 @@ impl ClientBuilder {
                 Http::Reqwest(own)
             }
             None => {
-                let config = crate::tls::config(&self.tls, &endpoint)?;
                 let proxy =
                     match &self.proxy {
                         Some(url) => Some(reqwest::Proxy::all(url.as_str()).map_err(|e| {
@@ -226,6 +225,7 @@ impl ClientBuilder {
                     // Through a proxy (given, or from the environment as reqwest reads it):
                     // reqwest carries the calls, with its CONNECT, proxy authentication and
                     // NO_PROXY. uscall asks for gzip and decompresses it itself.
+                    let config = crate::tls::config(&self.tls, &endpoint)?;
                     let mut http = reqwest::Client::builder()
                         .connect_timeout(self.connect_timeout)
                         .redirect(reqwest::redirect::Policy::none())
@@ -236,7 +236,15 @@ impl ClientBuilder {
                     }
                     Http::Reqwest(http.build().map_err(|e| Error::Config(e.to_string()))?)
                 } else {
-                    let target = Target::new(&endpoint, Arc::new(config), self.connect_timeout)
+                    // An `http` endpoint makes no TLS connection: its options are checked,
+                    // but the platform's roots are not loaded.
+                    let config = if endpoint.scheme() == "https" {
+                        Some(Arc::new(crate::tls::config(&self.tls, &endpoint)?))
+                    } else {
+                        crate::tls::check(&self.tls, &endpoint)?;
+                        None
+                    };
+                    let target = Target::new(&endpoint, config, self.connect_timeout)
                         .map_err(Error::Config)?;
                     Http::Own(
                         Pool::new(&endpoint, target, &self.user_agent).map_err(Error::Config)?,

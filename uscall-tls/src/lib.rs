@@ -180,20 +180,31 @@ pub fn client_config(trust: &Trust) -> Result<ClientConfig, ConfigError> {
     config_with(provider, verifier)
 }
 
+/// Checks `trust` as [`client_config`] would refuse it (pins beside `insecure`, a CA file that
+/// holds no certificate), without loading the platform's roots: for a client that makes no TLS
+/// connection (an `http` endpoint) and must still refuse options that could not be taken.
+pub fn check(trust: &Trust) -> Result<(), ConfigError> {
+    if trust.insecure && !trust.pins.is_empty() {
+        return Err(contradiction());
+    }
+    extra_roots(&trust.ca_pems).map(drop)
+}
+
+fn contradiction() -> ConfigError {
+    ConfigError(
+        "certificate pins and switching verification off contradict each other: a pin already \
+         accepts the pinned self-signed certificate, so drop the insecure option"
+            .into(),
+    )
+}
+
 /// The verifier [`client_config`] installs for `trust`.
 fn verifier(
     trust: &Trust,
     provider: &Arc<CryptoProvider>,
 ) -> Result<Arc<dyn ServerCertVerifier>, ConfigError> {
     Ok(match (trust.insecure, trust.pins.is_empty()) {
-        (true, false) => {
-            return Err(ConfigError(
-                "certificate pins and switching verification off contradict each other: \
-                 a pin already accepts the pinned self-signed certificate, so drop the insecure \
-                 option"
-                    .into(),
-            ));
-        }
+        (true, false) => return Err(contradiction()),
         (true, true) => Arc::new(AcceptAny {
             provider: provider.clone(),
         }),

@@ -55,13 +55,25 @@ pub(crate) fn parse_fingerprint(text: &str) -> Result<[u8; 32]> {
 pub(crate) fn config(tls: &Tls, endpoint: &Url) -> Result<rustls::ClientConfig> {
     let config =
         uscall_tls::client_config(&tls.trust()).map_err(|e| Error::Config(e.to_string()))?;
+    warn_if_insecure(tls, endpoint);
+    Ok(config)
+}
+
+/// The options checked as [`config`] checks them, for a client that makes no TLS connection
+/// (its configuration would load the platform's root certificates for nothing).
+pub(crate) fn check(tls: &Tls, endpoint: &Url) -> Result<()> {
+    uscall_tls::check(&tls.trust()).map_err(|e| Error::Config(e.to_string()))?;
+    warn_if_insecure(tls, endpoint);
+    Ok(())
+}
+
+fn warn_if_insecure(tls: &Tls, endpoint: &Url) {
     if tls.insecure {
         tracing::warn!(
             endpoint = %endpoint,
             "TLS certificate verification is OFF: the token and all traffic can be read and changed by anyone on the path"
         );
     }
-    Ok(config)
 }
 
 /// The [`Error::Tls`] for a request that failed in the TLS handshake, if that is what happened.

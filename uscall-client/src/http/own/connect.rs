@@ -23,10 +23,10 @@ pub(crate) struct Target {
 }
 
 impl Target {
-    /// How to reach `endpoint`: with `tls` when its scheme is `https`, within `timeout`.
+    /// How to reach `endpoint`: with `tls` (which an `https` one needs), within `timeout`.
     pub(crate) fn new(
         endpoint: &url::Url,
-        tls: Arc<ClientConfig>,
+        tls: Option<Arc<ClientConfig>>,
         timeout: Duration,
     ) -> Result<Target, String> {
         let host = endpoint
@@ -36,8 +36,9 @@ impl Target {
         let port = endpoint
             .port_or_known_default()
             .ok_or_else(|| "no port".to_owned())?;
-        let tls = match endpoint.scheme() {
-            "https" => {
+        let tls = match (endpoint.scheme(), tls) {
+            ("https", None) => return Err("an https endpoint needs a TLS configuration".into()),
+            ("https", Some(tls)) => {
                 let name = match &host {
                     Host::Domain(domain) => ServerName::try_from(domain.clone())
                         .map_err(|e| format!("TLS server name {domain:?}: {e}"))?,
