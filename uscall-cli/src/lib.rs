@@ -16,6 +16,7 @@ mod output;
 mod profiles;
 mod rows_out;
 mod sanitize;
+mod table;
 mod typed;
 mod vendor;
 mod version;

@@ -233,32 +233,15 @@ pub fn print(
     }
 }
 
-/// Prints rows as an aligned text table, the model's columns first.
+/// Prints rows as an aligned text table, the model's columns first (see [`crate::table`]).
 pub fn print_table(
     model: Option<&'static [&'static str]>,
     rows: &[FlatRow<'_>],
     out: &mut impl Write,
 ) -> io::Result<()> {
-    let cols = columns(model, rows);
-    let mut table = comfy_table::Table::new();
-    table.load_preset(comfy_table::presets::NOTHING);
-    // A table is for reading in a terminal: every control character is escaped, line
-    // breaks and tabs too, so each row stays one aligned line.
-    table.set_header(cols.iter().map(|c| sanitize::for_terminal(c)));
-    for flat in rows {
-        table.add_row(
-            cols.iter()
-                .map(|c| sanitize::for_terminal(flat.get(c).unwrap_or(""))),
-        );
-    }
-    let text = table.to_string();
-    if text.is_empty() {
-        return writeln!(out);
-    }
-    for line in text.lines() {
-        writeln!(out, "{}", line.trim_end())?;
-    }
-    Ok(())
+    let mut table = crate::table::Table::new(model);
+    rows.iter().for_each(|row| table.push(row));
+    table.write(out)
 }
 
 /// The model's columns, then the other keys in order of first appearance.

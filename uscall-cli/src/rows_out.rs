@@ -80,11 +80,10 @@ pub(crate) async fn print_window(
 /// Rows to standard output in one format.
 pub(crate) struct RowPrinter {
     format: Format,
-    model: Option<&'static [&'static str]>,
     /// json and jsonl.
     out: Option<Out>,
     csv: Option<Writer<Out>>,
-    table: Vec<FlatRow<'static>>,
+    table: crate::table::Table,
     rows: usize,
     /// json: whether the rows are under `retorno` (else a bare list).
     retorno: bool,
@@ -102,10 +101,9 @@ impl RowPrinter {
         };
         RowPrinter {
             format,
-            model,
             out,
             csv,
-            table: Vec::new(),
+            table: crate::table::Table::new(model),
             rows: 0,
             retorno: true,
         }
@@ -136,7 +134,7 @@ impl RowPrinter {
             }
             Format::Table => {
                 self.rows += 1;
-                self.table.push(row.flat().into_owned());
+                self.table.push(&row.flat());
                 Ok(())
             }
         }
@@ -175,7 +173,7 @@ impl RowPrinter {
             }
             Format::Table => {
                 self.rows += 1;
-                self.table.push(FlatRow::of_value(&row).into_owned());
+                self.table.push(&FlatRow::of_value(&row));
                 Ok(())
             }
         }
@@ -226,9 +224,8 @@ impl RowPrinter {
             Format::Jsonl => self.out.as_mut().expect("jsonl").flush(),
             Format::Csv => self.csv.as_mut().expect("csv").finish(),
             Format::Table => {
-                let rows = std::mem::take(&mut self.table);
                 let mut out = self.out.take().expect("table writes to out");
-                crate::output::print_table(self.model, &rows, &mut out)?;
+                self.table.write(&mut out)?;
                 out.flush()
             }
         }

@@ -238,6 +238,16 @@ impl RowText {
 
     /// The element just read, as text, with the encoding it is in.
     fn end_row(&mut self) -> Result<(), String> {
+        // The common row (PHP's json_encode escapes every non-ASCII character): printable ASCII
+        // only, seen in one vectorised look, is its own text in any encoding, and holds no
+        // character XML forbids.
+        if self.row_chars.is_empty() && self.row.iter().all(|b| (0x20..0x7f).contains(b)) {
+            let capacity = self.row.len().min(ROW_CAPACITY);
+            let row = std::mem::replace(&mut self.row, Vec::with_capacity(capacity));
+            let text = String::from_utf8(row).map_err(|_| "the body is not valid UTF-8")?;
+            self.ready.push(text);
+            return Ok(());
+        }
         let encoding = self.row_encoding()?;
         let text = if self.row_chars.is_empty() && encoding == UTF_8 {
             // The row's own buffer becomes its text: a huge row is not copied.
