@@ -169,6 +169,10 @@ impl ClientBuilder {
     /// Sends every request through this HTTP or HTTPS proxy (`http://user:pass@proxy:3128`).
     /// TLS to the PBX is still verified end to end. A URL the HTTP client refuses is reported by
     /// [`ClientBuilder::build`].
+    ///
+    /// Without one, the environment's `HTTPS_PROXY`, `HTTP_PROXY` and `ALL_PROXY` (with
+    /// `NO_PROXY`) are read as reqwest reads them. Calls through a proxy go through reqwest;
+    /// calls straight to the PBX go on uscall's own connections (hyper's HTTP/1.1 client).
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
         self.proxy = Some(url.into());
         self
@@ -178,7 +182,8 @@ impl ClientBuilder {
     /// connect timeout are its own, so [`ClientBuilder::build`] refuses it together with the
     /// builder's TLS, proxy or connect-timeout settings. Build it without redirects
     /// (`redirect::Policy::none()`): a SOAP call must not be sent again elsewhere. The call
-    /// timeout, retries, response limit and redaction still apply.
+    /// timeout, retries, response limit and redaction still apply, and uscall asks for gzip and
+    /// decompresses it itself.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
