@@ -316,6 +316,43 @@ async fn the_token_is_redacted_from_rows_and_errors() {
     }
 }
 
+#[tokio::test]
+async fn a_row_that_is_not_json_ends_a_raw_stream_read_either_way() {
+    // The second row is not JSON (a bare word where a value goes, the token in it); the token
+    // has a real PBX token's shape (md5-crypt).
+    let token = "$1$Qx7vT2mP$9aLk3JdZr0WcYpN4sHbE1.";
+    let json = format!(r#"{{"retorno":[{{"a":"1"}},{{"a":x{token}}},{{"a":"3"}}]}}"#);
+    let body = uscall_tests::http_response(
+        "200 OK",
+        "text/xml; charset=ISO-8859-1",
+        &nusoap_body(&json),
+    );
+    let (url, _) = uscall_tests::canned(body).await;
+    let client = Client::builder(&url).token(token).build().unwrap();
+    let op = Client::operation("cdrSearch").unwrap();
+    let mut messages = Vec::new();
+    for flattened in [false, true] {
+        let mut raw = client.call_rows(op, vec![None; op.params.len()]);
+        if flattened {
+            raw = raw.flattened();
+        }
+        let first = match raw.next().await {
+            Some(Ok(RawItem::Row(row))) => row,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(first.flat().get("a"), Some("1"));
+        let err = match raw.next().await {
+            Some(Err(e)) => e,
+            other => panic!("flattened {flattened}: {other:?}"),
+        };
+        assert!(matches!(err, Error::Json { .. }), "{err:?}");
+        assert!(!format!("{err:?}").contains(token), "{err:?}");
+        assert!(raw.next().await.is_none(), "rows after the error");
+        messages.push(err.to_string());
+    }
+    assert_eq!(messages[0], messages[1]);
+}
+
 #[test]
 fn streams_are_send_and_static() {
     fn send_static<T: Send + 'static>(_: &T) {}

@@ -33,9 +33,10 @@ fn write_err(e: io::Error) -> Failure {
 /// message, a keyed object, an empty list, one read whole) is handed back for the caller to print
 /// as any answer.
 pub(crate) async fn print(
-    mut stream: RawRowStream,
+    stream: RawRowStream,
     printer: &mut RowPrinter,
 ) -> Result<Option<AnswerText>, Failure> {
+    let mut stream = printer.prepare(stream);
     while let Some(item) = stream.next().await {
         match item {
             Ok(RawItem::Row(row)) => {
@@ -59,10 +60,11 @@ pub(crate) async fn print(
 /// read whole gives its rows as values (after checking for the service's refusal). The caller
 /// closes the printer after the last window.
 pub(crate) async fn print_window(
-    mut stream: RawRowStream,
+    stream: RawRowStream,
     printer: &mut RowPrinter,
     whole: impl Fn(AnswerText) -> Result<Vec<Value>, Failure>,
 ) -> Result<(), Failure> {
+    let mut stream = printer.prepare(stream);
     while let Some(item) = stream.next().await {
         match item {
             Ok(RawItem::Row(row)) => printer.raw(row).map_err(write_err)?,
@@ -106,6 +108,15 @@ impl RowPrinter {
             table: crate::table::Table::new(model),
             rows: 0,
             retorno: true,
+        }
+    }
+
+    /// The stream as this format reads it: csv and table read each row into its cells once
+    /// ([`RawRowStream::flattened`]).
+    fn prepare(&self, stream: RawRowStream) -> RawRowStream {
+        match self.format {
+            Format::Csv | Format::Table => stream.flattened(),
+            Format::Json | Format::Jsonl => stream,
         }
     }
 

@@ -114,6 +114,61 @@ impl<'r> FlatRow<'r> {
     }
 }
 
+/// A row's cells kept beside its text without borrowing it: each piece the cells borrowed from
+/// the text is kept as its place there. A row read into cells once (as the stream checks it)
+/// gives them again without a second read.
+pub(crate) struct Spans {
+    cells: Vec<(Piece, Piece)>,
+}
+
+enum Piece {
+    /// `text[start..end]`.
+    In(usize, usize),
+    Own(Box<str>),
+}
+
+impl Spans {
+    /// The cells of `flat`, read from `text`.
+    pub(crate) fn of(flat: FlatRow<'_>, text: &str) -> Spans {
+        let piece = |cow: Cow<'_, str>| match cow {
+            Cow::Borrowed(part) => {
+                // Where `part` lies in `text`, if it is a piece of it (a constant such as
+                // `true` or `{}` is not).
+                let start = (part.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+                match start.checked_add(part.len()) {
+                    Some(end) if end <= text.len() => Piece::In(start, end),
+                    _ => Piece::Own(part.into()),
+                }
+            }
+            Cow::Owned(own) => Piece::Own(own.into_boxed_str()),
+        };
+        Spans {
+            cells: flat
+                .cells
+                .into_iter()
+                .map(|(k, v)| (piece(k), piece(v)))
+                .collect(),
+        }
+    }
+
+    /// The cells again, borrowing from `text` (the text they were read from).
+    pub(crate) fn flat<'r>(&'r self, text: &'r str) -> FlatRow<'r> {
+        let piece = |piece: &'r Piece| -> Cow<'r, str> {
+            match piece {
+                Piece::In(start, end) => Cow::Borrowed(text.get(*start..*end).unwrap_or_default()),
+                Piece::Own(own) => Cow::Borrowed(own),
+            }
+        };
+        FlatRow {
+            cells: self
+                .cells
+                .iter()
+                .map(|(k, v)| (piece(k), piece(v)))
+                .collect(),
+        }
+    }
+}
+
 fn joined<'r>(prefix: &str, key: Cow<'r, str>) -> Cow<'r, str> {
     if prefix.is_empty() {
         key
@@ -349,6 +404,17 @@ mod tests {
                 .all(|(_, v)| matches!(v, Cow::Borrowed(_)))
         );
         assert!(matches!(flat.cells[0].0, Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn kept_as_places_the_cells_come_back_the_same() {
+        let text = r#"{"num":"0119","esc":"a\"b","ok":true,"nada":null,"x":{"a":"b"},"l":[1]}"#;
+        let secrets = Secrets::new(["zzzzzz"]);
+        let flat = FlatRow::of_text(text, &secrets).unwrap();
+        let spans = Spans::of(flat.clone(), text);
+        assert_eq!(spans.flat(text), flat);
+        assert!(matches!(spans.cells[0].1, Piece::In(..)));
+        assert!(matches!(spans.cells[1].1, Piece::Own(_)));
     }
 
     #[test]

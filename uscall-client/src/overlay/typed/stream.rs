@@ -126,6 +126,8 @@ impl<T> Unpin for RowStream<T> {}
 #[must_use = "a stream does nothing until polled"]
 pub struct RawRowStream {
     source: Source,
+    /// Rows are read into their cells as they come (see [`RawRowStream::flattened`]).
+    flattened: bool,
 }
 
 /// An item of a [`RawRowStream`].
@@ -142,6 +144,8 @@ pub enum RawItem {
 pub struct RawRow {
     index: usize,
     text: String,
+    /// The row's cells, when its stream reads rows into cells ([`RawRowStream::flattened`]).
+    cells: Option<crate::flat::Spans>,
     secrets: Arc<Secrets>,
 }
 
@@ -174,7 +178,11 @@ impl RawRow {
     /// The row's cells for a spreadsheet or a table (see [`crate::flat`]), read straight from
     /// its text and redacted as [`RawRow::to_redacted_value`] redacts.
     pub fn flat(&self) -> crate::flat::FlatRow<'_> {
-        crate::flat::FlatRow::of_text(&self.text, &self.secrets).expect("checked to be JSON")
+        match &self.cells {
+            Some(cells) => cells.flat(&self.text),
+            None => crate::flat::FlatRow::of_text(&self.text, &self.secrets)
+                .expect("checked to be JSON"),
+        }
     }
 
     /// The row as a JSON value, redacted as [`Response::into_redacted_json`] redacts.
@@ -194,7 +202,15 @@ impl RawRowStream {
     pub(crate) fn open(client: &Client, resolved: Result<(&'static OperationInfo, Args)>) -> Self {
         RawRowStream {
             source: Source::open(client, resolved),
+            flattened: false,
         }
+    }
+
+    /// Rows will be read with [`RawRow::flat`]: each is read into its cells as it comes, which
+    /// checks it too, rather than checked and read again.
+    pub fn flattened(mut self) -> Self {
+        self.flattened = true;
+        self
     }
 
     /// The next item; `None` at the end of the list. An `Err` is the last item.
@@ -230,10 +246,17 @@ impl RawRowStream {
         Poll::Ready(match ready!(self.source.poll_event(cx)) {
             Event::Row(index, text) => {
                 let secrets = self.source.secrets();
-                match serde_json::from_str::<serde::de::IgnoredAny>(&text) {
-                    Ok(_) => Some(Ok(RawItem::Row(RawRow {
+                let checked = if self.flattened {
+                    crate::flat::FlatRow::of_text(&text, &secrets)
+                        .map(|flat| Some(crate::flat::Spans::of(flat, &text)))
+                } else {
+                    serde_json::from_str::<serde::de::IgnoredAny>(&text).map(|_| None)
+                };
+                match checked {
+                    Ok(cells) => Some(Ok(RawItem::Row(RawRow {
                         index,
                         text,
+                        cells,
                         secrets,
                     }))),
                     Err(e) => Some(Err(self.source.fail(Error::Json {
