@@ -7,6 +7,7 @@ pub(crate) mod envelope;
 pub(crate) mod json_print;
 pub(crate) mod raw_call;
 pub(crate) mod response;
+pub(crate) mod scan;
 pub(crate) mod stream;
 pub(crate) mod text;
 pub mod value;

@@ -13,7 +13,6 @@ use super::envelope::{Content, Ended, Envelope, Stop};
 use super::xml_text::{TextSink, XmlText};
 use super::{StreamError, decode};
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
-use memchr::memchr2;
 
 /// serde_json's nesting limit: a text with more containers open at once does not parse.
 const MAX_DEPTH: usize = 127;
@@ -344,7 +343,7 @@ impl TextSink for RowText {
                     pos += 1;
                     continue;
                 }
-                let Some(k) = memchr2(b'"', b'\\', run) else {
+                let Some(k) = crate::wire::scan::string_end(run) else {
                     self.row.extend_from_slice(run);
                     return Ok(());
                 };

@@ -2,7 +2,7 @@
 //! processing instructions, as quick-xml and `response` read them.
 
 use crate::response;
-use memchr::{memchr2, memchr3};
+use memchr::memchr2;
 
 /// Where the unescaped text goes.
 pub(super) trait TextSink {
@@ -82,7 +82,7 @@ impl XmlText {
                         continue;
                     }
                     let rest = &bytes[i..];
-                    let Some(k) = memchr3(b'&', b'<', b'\r', rest) else {
+                    let Some(k) = crate::wire::scan::markup_at(rest) else {
                         json.text(rest, pos)?;
                         break;
                     };
