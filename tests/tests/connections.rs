@@ -2,7 +2,8 @@
 //! 127.0.0.1 that counts connections and requests: calls share connections, calls in flight take
 //! one each and give them back, a connection the server closed while idle is not used (and an
 //! action on the next one still goes out once), the endpoint's credentials go as Basic
-//! authentication, and gzip is asked for.
+//! authentication, and gzip is asked for; and the environment's proxy takes the calls to
+//! reqwest, `NO_PROXY` honoured.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -149,4 +150,61 @@ async fn credentials_in_the_url_go_as_basic_authentication_and_gzip_is_asked_for
     assert_eq!(uscall_tests::header(&head, "host"), Some(host));
     // The password stays out of what the client shows.
     assert!(!format!("{client:?}").contains("p%3Ass"), "{client:?}");
+}
+
+/// The environment's proxy carries the calls (as reqwest reads `HTTP_PROXY` and `NO_PROXY`),
+/// also for an endpoint URL with credentials; a host in `NO_PROXY` goes straight.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_environments_proxy_carries_the_calls() {
+    let (proxy, seen) = server(false).await;
+    let through = proxy.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        uscall_through(
+            &through,
+            "http://crm:s3cret@pbx.invalid/aplicativos/webservice/wsuscall.php",
+            "",
+        )
+    })
+    .await
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let head = seen.heads.lock().unwrap()[0].clone();
+    assert!(
+        head.starts_with("POST http://pbx.invalid/aplicativos/webservice/wsuscall.php HTTP/1.1"),
+        "{head}"
+    );
+    // NO_PROXY names the host: straight to it (nothing listens there, so it fails to connect,
+    // and the proxy sees nothing more).
+    let out = tokio::task::spawn_blocking(move || {
+        uscall_through(
+            &proxy,
+            "http://127.0.0.1:9/aplicativos/webservice/wsuscall.php",
+            "127.0.0.1",
+        )
+    })
+    .await
+    .unwrap();
+    assert!(!out.status.success());
+    assert_eq!(seen.operations().len(), 1, "NO_PROXY was not honoured");
+}
+
+/// `uscall get-extens` against `url`, with `proxy` as the environment's HTTP proxy.
+fn uscall_through(proxy: &str, url: &str, no_proxy: &str) -> std::process::Output {
+    std::process::Command::new(uscall_tests::uscall_bin())
+        .args(["--url", url, "--token", "t0k3n", "--retries", "0"])
+        .args(["get-extens", "--format", "jsonl"])
+        .env_remove("USCALL_URL")
+        .env_remove("USCALL_TOKEN")
+        .env_remove("ALL_PROXY")
+        .env_remove("all_proxy")
+        .env("HTTP_PROXY", proxy)
+        .env("http_proxy", proxy)
+        .env("NO_PROXY", no_proxy)
+        .env("no_proxy", no_proxy)
+        .output()
+        .expect("running uscall")
 }

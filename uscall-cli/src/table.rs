@@ -31,7 +31,7 @@ pub(crate) struct Table {
 struct Row {
     text: String,
     /// Each cell's end in `text`, and its display width.
-    cells: Vec<(u32, u32)>,
+    cells: Vec<(usize, usize)>,
 }
 
 impl Table {
@@ -65,7 +65,7 @@ impl Table {
             found += usize::from(cell.is_some());
             let width = append(&mut text, cell.unwrap_or(""));
             self.widths[i] = self.widths[i].max(width);
-            cells.push((text.len() as u32, width as u32));
+            cells.push((text.len(), width));
         }
         if found < flat.len() {
             // A new key, or a key named twice (the last one counts, as in a JSON object).
@@ -84,7 +84,7 @@ impl Table {
             for (i, column) in self.columns.iter().enumerate() {
                 let width = append(&mut text, flat.get(column).unwrap_or(""));
                 self.widths[i] = self.widths[i].max(width);
-                cells.push((text.len() as u32, width as u32));
+                cells.push((text.len(), width));
             }
         }
         self.rows.push(Row { text, cells });
@@ -107,9 +107,9 @@ impl Table {
         for row in &self.rows {
             let mut start = 0;
             let cells = row.cells.iter().map(|&(end, width)| {
-                let cell = &row.text[start..end as usize];
-                start = end as usize;
-                (cell, width as usize)
+                let cell = row.text.get(start..end).unwrap_or_default();
+                start = end;
+                (cell, width)
             });
             self.write_line(&mut line, cells, out)?;
         }

@@ -303,8 +303,15 @@ fn endpoint_url(url: &str) -> Result<Url> {
 /// Whether the environment's proxy settings (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and
 /// `NO_PROXY`, as reqwest reads them) send requests to `endpoint` through a proxy.
 fn env_proxy_for(endpoint: &Url) -> bool {
-    let Ok(uri) = endpoint.as_str().parse::<hyper::Uri>() else {
-        return false;
+    // The matcher looks at scheme, host and port only: the endpoint's credentials stay out.
+    let host = endpoint.host_str().unwrap_or_default();
+    let authority = match endpoint.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    };
+    let Ok(uri) = format!("{}://{authority}/", endpoint.scheme()).parse::<hyper::Uri>() else {
+        // A host a URI cannot hold: reqwest, which reads the environment itself, decides.
+        return true;
     };
     hyper_util::client::proxy::matcher::Matcher::from_env()
         .intercept(&uri)

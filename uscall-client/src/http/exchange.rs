@@ -48,7 +48,7 @@ pub(crate) enum AnswerBody {
 }
 
 /// What uscall asks answers to be compressed with (and decompresses itself, see `gzip`).
-const GZIP: HeaderValue = HeaderValue::from_static("gzip");
+pub(super) const GZIP: HeaderValue = HeaderValue::from_static("gzip");
 
 impl Http {
     /// Sends `request` to `endpoint`'s host; gives the answer once its head is read.

@@ -8,7 +8,7 @@
 
 mod connect;
 
-use super::exchange::{Answer, AnswerBody, Outgoing};
+use super::exchange::{Answer, AnswerBody, GZIP, Outgoing};
 use crate::error::{HttpError, Kind};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -137,7 +137,7 @@ impl Pool {
         let headers = request.headers_mut();
         headers.insert(HOST, shared.host.clone());
         headers.insert(USER_AGENT, shared.user_agent.clone());
-        headers.insert(ACCEPT_ENCODING, HeaderValue::from_static("gzip"));
+        headers.insert(ACCEPT_ENCODING, GZIP);
         if let Some(content_type) = &outgoing.content_type {
             headers.insert(CONTENT_TYPE, content_type.clone());
         }
