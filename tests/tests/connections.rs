@@ -157,16 +157,12 @@ async fn credentials_in_the_url_go_as_basic_authentication_and_gzip_is_asked_for
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_environments_proxy_carries_the_calls() {
     let (proxy, seen) = server(false).await;
-    let through = proxy.clone();
-    let out = tokio::task::spawn_blocking(move || {
-        uscall_through(
-            &through,
-            "http://crm:s3cret@pbx.invalid/aplicativos/webservice/wsuscall.php",
-            "",
-        )
-    })
-    .await
-    .unwrap();
+    let out = uscall_through(
+        &proxy,
+        "http://crm:s3cret@pbx.invalid/aplicativos/webservice/wsuscall.php",
+        "",
+    )
+    .await;
     assert!(
         out.status.success(),
         "{}",
@@ -179,23 +175,21 @@ async fn the_environments_proxy_carries_the_calls() {
     );
     // NO_PROXY names the host: straight to it (nothing listens there, so it fails to connect,
     // and the proxy sees nothing more).
-    let out = tokio::task::spawn_blocking(move || {
-        uscall_through(
-            &proxy,
-            "http://127.0.0.1:9/aplicativos/webservice/wsuscall.php",
-            "127.0.0.1",
-        )
-    })
-    .await
-    .unwrap();
+    let out = uscall_through(
+        &proxy,
+        "http://127.0.0.1:9/aplicativos/webservice/wsuscall.php",
+        "127.0.0.1",
+    )
+    .await;
     assert!(!out.status.success());
     assert_eq!(seen.operations().len(), 1, "NO_PROXY was not honoured");
 }
 
-/// `uscall get-extens` against `url`, with `proxy` as the environment's HTTP proxy.
-fn uscall_through(proxy: &str, url: &str, no_proxy: &str) -> std::process::Output {
-    std::process::Command::new(uscall_tests::uscall_bin())
-        .args(["--url", url, "--token", "t0k3n", "--retries", "0"])
+/// `uscall get-extens` against `url`, with `proxy` as the environment's HTTP proxy (run on a
+/// blocking thread, so the test's server goes on answering).
+async fn uscall_through(proxy: &str, url: &str, no_proxy: &str) -> std::process::Output {
+    let mut cmd = std::process::Command::new(uscall_tests::uscall_bin());
+    cmd.args(["--url", url, "--token", "t0k3n", "--retries", "0"])
         .args(["get-extens", "--format", "jsonl"])
         .env_remove("USCALL_URL")
         .env_remove("USCALL_TOKEN")
@@ -204,7 +198,8 @@ fn uscall_through(proxy: &str, url: &str, no_proxy: &str) -> std::process::Outpu
         .env("HTTP_PROXY", proxy)
         .env("http_proxy", proxy)
         .env("NO_PROXY", no_proxy)
-        .env("no_proxy", no_proxy)
-        .output()
-        .expect("running uscall")
+        .env("no_proxy", no_proxy);
+    tokio::task::spawn_blocking(move || cmd.output().expect("running uscall"))
+        .await
+        .unwrap()
 }
