@@ -53,7 +53,8 @@ impl Client {
         // The answer is logged without the request's secrets, as `send_once` logs it.
         let secrets = tracing::enabled!(target: "uscall::wire", tracing::Level::TRACE)
             .then(|| crate::redact::Secrets::of_request(&body, &self.inner.token.0));
-        let (response, head) = self.post(op, body).await?;
+        let deadline = crate::transport::deadline_after(self.inner.settings.timeout);
+        let (response, head) = self.post(op, body, deadline).await?;
         let limit = self.inner.settings.max_response_bytes;
         if !(200..300).contains(&head.status) {
             let bytes = read_body(response, op.name, limit, |e| self.transport(op, e)).await?;
@@ -91,7 +92,6 @@ impl Client {
         match opened {
             Some(whole) => {
                 tracing::Span::current().record("response_bytes", whole.len());
-                let deadline = crate::transport::deadline_after(self.inner.settings.timeout);
                 let client = self.clone();
                 self.decoding(op, whole.len(), deadline, move || {
                     head.read(&client, op.name, whole)

@@ -48,7 +48,7 @@ impl Client {
         // scanning the envelope for them is only worth it when that log line is on.
         let secrets = tracing::enabled!(target: "uscall::wire", tracing::Level::TRACE)
             .then(|| crate::redact::Secrets::of_request(&body, &self.inner.token.0));
-        let (response, head) = self.post(op, body).await?;
+        let (response, head) = self.post(op, body, deadline).await?;
         let limit = self.inner.settings.max_response_bytes;
         let bytes = read_body(response, op.name, limit, |e| self.transport(op, e)).await?;
         tracing::Span::current().record("response_bytes", bytes.len());
@@ -109,7 +109,8 @@ impl Client {
         path: &std::path::Path,
     ) -> Result<Download> {
         use tokio::io::AsyncWriteExt;
-        let (response, head) = self.post(op, body).await?;
+        let deadline = deadline_after(self.inner.settings.timeout);
+        let (response, head) = self.post(op, body, deadline).await?;
         let limit = self.inner.settings.max_response_bytes;
         let token = self.inner.token.0.as_str();
         if !(200..300).contains(&head.status) {
@@ -170,11 +171,13 @@ impl Client {
         }
     }
 
-    /// Posts the envelope; gives the answer, its body unread, and what its head says.
+    /// Posts the envelope; gives the answer, its body unread, and what its head says. The
+    /// exchange, body included, ends by the attempt's `deadline`.
     pub(super) async fn post(
         &self,
         op: &'static OperationInfo,
         body: String,
+        deadline: Instant,
     ) -> Result<(Answer, Head)> {
         let built = |e: hyper::header::InvalidHeaderValue| {
             self.transport(op, HttpError::own(Kind::Build, Some(e.into())))
@@ -203,7 +206,7 @@ impl Client {
             action,
             body: body.into(),
             timeout,
-            deadline: deadline_after(timeout),
+            deadline,
         };
         let answer = self
             .inner
